@@ -1,0 +1,19 @@
+"""pytest-appstream: a high-fidelity, in-memory fake of the AWS AppStream 2.0 API for pytest.
+
+>>> from pytest_appstream import FakeAppStream
+>>> with FakeAppStream() as fake:
+...     _ = fake.add_builder("b")
+"""
+
+from .errors import AppStreamUsageError, ServiceError
+from .fake import FakeAppStream
+from .model import Call, ImageBuilder, Transition
+
+__all__ = [
+    "AppStreamUsageError",
+    "Call",
+    "FakeAppStream",
+    "ImageBuilder",
+    "ServiceError",
+    "Transition",
+]

@@ -1,0 +1,364 @@
+"""`FakeAppStream`: the in-memory AppStream service of one test (the ``appstream`` fixture).
+
+Use it through the fixture, or as a context manager anywhere::
+
+    with FakeAppStream() as fake:
+        fake.add_builder("b")
+        boto3.client("appstream").stop_image_builder(Name="b")
+        fake.assert_transitions("b", ["RUNNING", "STOPPING"])
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable, Iterable, Mapping
+from types import TracebackType
+from typing import Any
+
+from . import assertions, wire
+from .errors import AppStreamUsageError, ServiceError
+from .faults import Fault, FaultQueue, check_fault
+from .model import Call, ImageBuilder, Transition, operation_names
+from .registry import Registry
+from .seeding import build_builder, check_name, check_state, check_fields
+from .service import HANDLERS, Context, complete
+from .transitions import POLICIES
+
+#: Environment a test gets while the fake is active: fake credentials and the fake's region.
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+}
+
+
+def check_settings(region: object, account_id: object, transitions: object, polls: object) -> None:
+    """Clear errors for bad fake settings (the ``appstream`` marker's and the options')."""
+    if not isinstance(region, str) or not region:
+        raise AppStreamUsageError(f"region={region!r} must be a region name like 'us-east-1'")
+    if not (isinstance(account_id, str) and len(account_id) == 12 and account_id.isdigit()):
+        raise AppStreamUsageError(f"account_id={account_id!r} must be a string of 12 digits")
+    if transitions not in POLICIES:
+        raise AppStreamUsageError(
+            f"transitions={transitions!r} is not a transitions policy; allowed: {', '.join(POLICIES)}"
+        )
+    if not isinstance(polls, int) or isinstance(polls, bool) or polls < 0:
+        raise AppStreamUsageError(f"polls={polls!r} must be an int >= 0")
+
+
+class FakeAppStream:
+    """The AppStream service of one test: registry, faults, transitions, call log, assertions.
+
+    >>> fake = FakeAppStream(transitions="manual")
+    >>> fake.add_builder("b").state
+    'RUNNING'
+    """
+
+    def __init__(
+        self,
+        *,
+        region: str = "us-east-1",
+        account_id: str = "123456789012",
+        transitions: str = "polled",
+        polls: int = 1,
+    ) -> None:
+        check_settings(region, account_id, transitions, polls)
+        self.region = region
+        self.account_id = account_id
+        self.transitions = transitions
+        self.polls = polls
+        self.registry = Registry()
+        self.faults = FaultQueue()
+        self._calls: list[Call] = []
+        self._contexts: dict[str, Context] = {}
+        self._request_ids = itertools.count(1)
+        self._seeded = 0
+        self._saved_env: dict[str, str | None] = {}
+
+    # -- answering calls ---------------------------------------------------------------------
+
+    def _context(self, region: str | None) -> Context:
+        region = region or self.region
+        ctx = self._contexts.get(region)
+        if ctx is None:
+            ctx = Context(self.registry, self.account_id, region, self.transitions, self.polls)
+            self._contexts[region] = ctx
+        return ctx
+
+    def handle(self, operation: str, params: dict[str, Any], region: str | None) -> tuple[int, Any]:
+        """Answer one call in wire form: (HTTP status, body). Used by :mod:`~pytest_appstream.wire`."""
+        ctx = self._context(region)
+        with self.registry.lock:
+            try:
+                fault = self.faults.take(operation, params)
+                if fault is not None:
+                    raise ServiceError(
+                        fault.error_code, fault.text(params, self.account_id), fault.status()
+                    )
+                handler = HANDLERS.get(operation)
+                if handler is None:
+                    raise _unimplemented(operation)
+                body = handler(ctx, params)
+            except ServiceError as error:
+                self._calls.append(Call(operation, params, error.code, ctx.region, ctx.account))
+                return error.status, {"__type": error.code, "message": error.message}
+            self._calls.append(Call(operation, params, None, ctx.region, ctx.account))
+            return 200, body
+
+    def next_request_id(self) -> str:
+        """A deterministic ``x-amzn-RequestId`` (a UUID-shaped counter)."""
+        return f"00000000-0000-4000-8000-{next(self._request_ids):012d}"
+
+    # -- activation ---------------------------------------------------------------------------
+
+    def __enter__(self) -> FakeAppStream:
+        self.activate()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.deactivate()
+
+    def activate(self) -> None:
+        """Answer every AppStream client of the process; give the environment fake credentials."""
+        wire.attach(self)
+        env = {**FAKE_CREDENTIALS, "AWS_DEFAULT_REGION": self.region}
+        self._saved_env = {key: os.environ.get(key) for key in env}
+        os.environ.update(env)
+
+    def deactivate(self) -> None:
+        """Undo :meth:`activate`: nothing is intercepted, the environment is as it was."""
+        wire.detach(self)
+        for key, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        self._saved_env = {}
+
+    # -- seeding and reading ------------------------------------------------------------------
+
+    def add_builder(self, name: str, *, state: str = "RUNNING", **fields: Any) -> ImageBuilder:
+        """Seed one image builder in the fake's account and region; see the ``appstream_builder`` marker.
+
+        >>> FakeAppStream().add_builder("b", state="STOPPED", instance_type="stream.standard.large").state
+        'STOPPED'
+        """
+        __tracebackhide__ = True
+        with self.registry.lock:
+            builder = build_builder(
+                name,
+                state=state,
+                region=self.region,
+                account_id=self.account_id,
+                index=self._seeded,
+                **fields,
+            )
+            if self.registry.get(self.account_id, self.region, builder.name) is not None:
+                raise AppStreamUsageError(
+                    f"name={name!r}: an image builder of that name is already seeded"
+                )
+            self.registry.seed(self.account_id, self.region, builder)
+            self._seeded += 1
+            return builder
+
+    @property
+    def builders(self) -> Mapping[str, ImageBuilder]:
+        """The live builders of the fake's account and region, by name, in creation order."""
+        with self.registry.lock:
+            store = self.registry.store(self.account_id, self.region)
+            return {name: entry.builder for name, entry in store.items()}
+
+    def builder(self, name: str) -> ImageBuilder:
+        """The live builder ``name`` (a snapshot); a clear error lists the names there are.
+
+        Reading from the test never counts as an API read: it does not complete transitions.
+        """
+        __tracebackhide__ = True
+        with self.registry.lock:
+            entry = self.registry.get(self.account_id, self.region, name)
+            if entry is None:
+                raise AppStreamUsageError(self._unknown(name))
+            return entry.builder
+
+    def _unknown(self, name: str) -> str:
+        live = ", ".join(self.builders) or "none"
+        was = self.registry.history(self.account_id, self.region, name)
+        gone = " (it was deleted)" if was else ""
+        return f"no image builder named {name!r}{gone} in {self.account_id}/{self.region}; live builders: {live}"
+
+    def history(self, name: str) -> list[Transition]:
+        """Every state change of ``name`` since it was seeded or created, oldest first."""
+        __tracebackhide__ = True
+        with self.registry.lock:
+            found = self.registry.history(self.account_id, self.region, name)
+        if found is None:
+            raise AppStreamUsageError(self._unknown(name))
+        return found
+
+    def states(self, name: str) -> list[str | None]:
+        """The states ``name`` has been in, seed state first (``None``: deleted)."""
+        __tracebackhide__ = True
+        with self.registry.lock:
+            found = self.registry.states(self.account_id, self.region, name)
+        if found is None:
+            raise AppStreamUsageError(self._unknown(name))
+        return found
+
+    @property
+    def calls(self) -> list[Call]:
+        """Every AppStream call answered, in order (a copy)."""
+        with self.registry.lock:
+            return list(self._calls)
+
+    # -- driving state -------------------------------------------------------------------------
+
+    def advance(self, name: str | None = None) -> None:
+        """Complete pending transitions now: of every builder, or of ``name``."""
+        __tracebackhide__ = True
+        with self.registry.lock:
+            if name is not None:
+                self.builder(name)
+            for region in list(self._regions()):
+                ctx = self._context(region)
+                for entry in list(self.registry.store(self.account_id, region).values()):
+                    if name is None or (entry.builder.name == name and region == self.region):
+                        complete(ctx, entry)
+
+    def _regions(self) -> Iterable[str]:
+        return {self.region, *self._contexts}
+
+    def set_state(
+        self,
+        name: str,
+        state: str,
+        *,
+        reason: Mapping[str, Any] | None = None,
+        errors: list[Mapping[str, Any]] | None = None,
+    ) -> ImageBuilder:
+        """Force ``name`` into any state of the model (a pending transition is dropped).
+
+        ``reason`` and ``errors`` are the wire-form ``StateChangeReason`` and ``ImageBuilderErrors``::
+
+            appstream.set_state("b", "FAILED", reason={"Code": "INTERNAL_ERROR", "Message": "boom"})
+        """
+        __tracebackhide__ = True
+        with self.registry.lock:
+            self.builder(name)
+            check_state(state)
+            wire_fields = check_fields(
+                {"state_change_reason": reason, "image_builder_errors": errors}
+            )
+            entry = self.registry.set_state(
+                self.account_id,
+                self.region,
+                name,
+                state,
+                "set_state",
+                state_change_reason=wire_fields.get("StateChangeReason"),
+                image_builder_errors=wire_fields.get("ImageBuilderErrors"),
+            )
+            entry.pending = None
+            return entry.builder
+
+    # -- faults --------------------------------------------------------------------------------
+
+    def inject(
+        self,
+        operation: str,
+        error_code: str,
+        *,
+        name: str | None = None,
+        when: Callable[[Mapping[str, Any]], bool] | None = None,
+        times: int | None = 1,
+        message: str | None = None,
+    ) -> Fault:
+        """Answer matching calls with ``error_code`` instead of the rules (see the faults guide).
+
+        >>> FakeAppStream().inject("stop_image_builder", "ThrottlingException", times=2).times
+        2
+        """
+        __tracebackhide__ = True
+        aws_name, code = check_fault(operation, error_code, times)
+        if name is not None:
+            check_name(name)
+        if when is not None and not callable(when):
+            raise AppStreamUsageError(f"when={when!r} must be a callable taking the request parameters")
+        if message is not None and not isinstance(message, str):
+            raise AppStreamUsageError(f"message={message!r} must be a string")
+        return self.faults.add(Fault(aws_name, code, name, when, times, message))
+
+    def resource_not_found(
+        self,
+        operation: str = "stop_image_builder",
+        *,
+        name: str | None = None,
+        times: int | None = 1,
+        message: str | None = None,
+    ) -> Fault:
+        """Inject ResourceNotFoundException (``stop_image_builder`` by default)."""
+        __tracebackhide__ = True
+        return self.inject(operation, "ResourceNotFoundException", name=name, times=times, message=message)
+
+    def operation_not_permitted(
+        self,
+        operation: str = "stop_image_builder",
+        *,
+        name: str | None = None,
+        times: int | None = 1,
+        message: str | None = None,
+    ) -> Fault:
+        """Inject OperationNotPermittedException (``stop_image_builder`` by default)."""
+        __tracebackhide__ = True
+        return self.inject(
+            operation, "OperationNotPermittedException", name=name, times=times, message=message
+        )
+
+    def concurrent_modification(
+        self,
+        operation: str = "stop_image_builder",
+        *,
+        name: str | None = None,
+        times: int | None = 1,
+        message: str | None = None,
+    ) -> Fault:
+        """Inject ConcurrentModificationException (``stop_image_builder`` by default)."""
+        __tracebackhide__ = True
+        return self.inject(
+            operation, "ConcurrentModificationException", name=name, times=times, message=message
+        )
+
+    # -- assertions ----------------------------------------------------------------------------
+
+    def assert_state(self, name: str, state: str) -> None:
+        """Assert that ``name`` is in ``state`` now."""
+        __tracebackhide__ = True
+        assertions.assert_state(self, name, state)
+
+    def assert_transitions(self, name: str, states: list[str | None]) -> None:
+        """Assert the exact sequence of states ``name`` has been in, seed state first."""
+        __tracebackhide__ = True
+        assertions.assert_transitions(self, name, states)
+
+    def assert_called(self, operation: str, *, times: int | None = None, **params: Any) -> None:
+        """Assert ``operation`` was called (``times`` times, with ``params`` if given)."""
+        __tracebackhide__ = True
+        assertions.assert_called(self, operation, times=times, **params)
+
+    def assert_not_called(self, operation: str) -> None:
+        """Assert ``operation`` was never called."""
+        __tracebackhide__ = True
+        assertions.assert_not_called(self, operation)
+
+
+def _unimplemented(operation: str) -> ServiceError:
+    if operation not in operation_names():
+        return ServiceError("UnknownOperationException", f"Unknown operation {operation!r}.")
+    return ServiceError(
+        "UnsupportedOperation",
+        f"pytest-appstream does not implement {operation} yet; implemented: "
+        f"{', '.join(sorted(HANDLERS))}.",
+    )

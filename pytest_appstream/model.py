@@ -1,0 +1,185 @@
+"""Records of the fake: image builders, transitions and calls, read from the botocore model.
+
+The botocore service model installed next to this package is the source of truth: states,
+member names and shapes come from it at run time, so a newer botocore brings its own.
+
+>>> builder_states()[:3]
+('PENDING', 'UPDATING_AGENT', 'RUNNING')
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import botocore.session
+from botocore import xform_name
+from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
+
+SERVICE_NAME = "appstream"
+
+
+@functools.cache
+def botocore_session() -> botocore.session.Session:
+    """The one botocore session of the process (a new session costs ~150 ms)."""
+    return botocore.session.get_session()
+
+
+@functools.cache
+def service_model() -> ServiceModel:
+    """The installed botocore model of AppStream."""
+    return botocore_session().get_service_model(SERVICE_NAME)
+
+
+def shape(name: str) -> Shape:
+    """A named shape of the model, e.g. ``shape("ImageBuilder")``."""
+    return service_model().shape_for(name)
+
+
+@functools.cache
+def operation(name: str) -> OperationModel:
+    """The operation model for an AWS name (``StopImageBuilder``)."""
+    return service_model().operation_model(name)
+
+
+@functools.cache
+def operation_names() -> tuple[str, ...]:
+    """Every operation of the installed model, in AWS spelling."""
+    return tuple(service_model().operation_names)
+
+
+@functools.cache
+def _snake_to_operation() -> dict[str, str]:
+    return {xform_name(op): op for op in operation_names()}
+
+
+def operation_name(name: str) -> str:
+    """The AWS name of an operation given in either spelling.
+
+    >>> operation_name("stop_image_builder")
+    'StopImageBuilder'
+
+    Raises :class:`KeyError` for a name the model does not have.
+    """
+    if name in _snake_to_operation():
+        return _snake_to_operation()[name]
+    if name in operation_names():
+        return name
+    raise KeyError(name)
+
+
+def modeled_errors(operation_name_: str) -> tuple[str, ...]:
+    """The error codes an operation's model lists, e.g. for ``StopImageBuilder``."""
+    return tuple(error.name for error in operation(operation_name_).error_shapes)
+
+
+@functools.cache
+def builder_states() -> tuple[str, ...]:
+    """Every ``ImageBuilderState`` of the installed model, in model order."""
+    return tuple(service_model().shape_for("ImageBuilderState").enum)
+
+
+@functools.cache
+def builder_members() -> dict[str, Shape]:
+    """The members of the ``ImageBuilder`` shape, by their wire names."""
+    builder_shape = service_model().shape_for("ImageBuilder")
+    assert isinstance(builder_shape, StructureShape)
+    return dict(builder_shape.members)
+
+
+@functools.cache
+def field_names() -> dict[str, str]:
+    """snake_case field name -> wire member name, for every ``ImageBuilder`` member."""
+    return {xform_name(member): member for member in builder_members()}
+
+
+def _to_aware(value: datetime.datetime) -> datetime.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
+
+
+@attrs.frozen(kw_only=True)
+class ImageBuilder:
+    """One image builder, as the fake holds it: every member of the botocore ``ImageBuilder`` shape.
+
+    Nested members keep their wire form (``vpc_config={"SubnetIds": ["subnet-1"]}``). Members a
+    newer botocore adds that this class does not name live in ``extra``, under their wire names.
+
+    >>> b = ImageBuilder(name="b", arn="arn:aws:appstream:us-east-1:123456789012:image-builder/b",
+    ...                  state="RUNNING")
+    >>> b.to_response()["State"]
+    'RUNNING'
+    """
+
+    name: str
+    arn: str
+    state: str
+    image_arn: str | None = None
+    description: str | None = None
+    display_name: str | None = None
+    vpc_config: Mapping[str, Any] | None = None
+    instance_type: str | None = None
+    platform: str | None = None
+    iam_role_arn: str | None = None
+    state_change_reason: Mapping[str, Any] | None = None
+    created_time: datetime.datetime | None = attrs.field(
+        default=None, converter=attrs.converters.optional(_to_aware)
+    )
+    enable_default_internet_access: bool | None = None
+    domain_join_info: Mapping[str, Any] | None = None
+    network_access_configuration: Mapping[str, Any] | None = None
+    image_builder_errors: list[Mapping[str, Any]] | None = None
+    appstream_agent_version: str | None = None
+    access_endpoints: list[Mapping[str, Any]] | None = None
+    root_volume_config: Mapping[str, Any] | None = None
+    latest_appstream_agent_version: str | None = None
+    disable_imdsv1: bool | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+
+    def wire_items(self) -> dict[str, Any]:
+        """The wire members that are set, sharing nested values (the fake's fast path)."""
+        out: dict[str, Any] = {}
+        for field, member in field_names().items():
+            value = getattr(self, field, None) if field in RECORD_FIELDS else self.extra.get(member)
+            if value is not None:
+                out[member] = value
+        return out
+
+    def to_response(self) -> dict[str, Any]:
+        """The builder as botocore returns it (``ImageBuilders[i]`` of DescribeImageBuilders).
+
+        >>> ImageBuilder(name="b", arn="arn:...", state="STOPPED").to_response()
+        {'Name': 'b', 'Arn': 'arn:...', 'State': 'STOPPED'}
+        """
+        return copy.deepcopy(self.wire_items())
+
+
+#: The record's own fields (every member this version of the class names).
+RECORD_FIELDS = frozenset(a.name for a in attrs.fields(ImageBuilder)) - {"extra"}
+
+
+@attrs.frozen
+class Transition:
+    """One state change of a builder: ``Transition("RUNNING", "STOPPING", "StopImageBuilder")``.
+
+    ``operation`` is the API call that caused it, ``"advance"`` for a pending transition that
+    completed, ``"set_state"`` for a forced one. ``to_state`` is ``None`` once a builder is deleted.
+    """
+
+    from_state: str | None
+    to_state: str | None
+    operation: str
+
+
+@attrs.frozen
+class Call:
+    """One AppStream call the fake answered: its AWS name, parameters and error code (or None)."""
+
+    operation: str
+    params: Mapping[str, Any]
+    error_code: str | None = None
+    region: str = "us-east-1"
+    account_id: str = "123456789012"

@@ -1,0 +1,243 @@
+"""AWS JSON 1.1 in and out, and the botocore hook that routes AppStream requests to the fake.
+
+While a backend is attached (:func:`attach`), every AppStream request of every botocore client in
+the process (created before or after) is answered by it at botocore's send step: botocore
+serializes the request, :func:`answer` reads the JSON 1.1 body and writes the JSON response or
+``__type`` error, and botocore's own parser, retry handler and hooks take it from there.
+AppStream requests are not signed then (no credentials are needed); the fake reads the caller's
+region from the ``Authorization`` credential scope, as AWS does. Other services are untouched.
+Retries the fake causes (throttling, 5xx) are not slept: botocore's delay is skipped.
+
+Example, with the :class:`~pytest_appstream.FakeAppStream` as the backend::
+
+    status, headers, body = answer(fake, {"X-Amz-Target": TARGET_PREFIX + "DescribeImageBuilders"}, b"{}")
+    assert status == 200 and json.loads(body) == {"ImageBuilders": []}
+"""
+
+from __future__ import annotations
+
+import datetime
+import email.utils
+import json
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
+from botocore.endpoint import Endpoint
+from botocore.hooks import first_non_none_response
+from botocore.model import OperationModel
+from botocore.signers import RequestSigner
+
+CONTENT_TYPE = "application/x-amz-json-1.1"
+TARGET_PREFIX = "PhotonAdminProxyService."
+ENDPOINT_PREFIX = "appstream2"
+SERVICE_ID = "AppStream"
+SIGNING_NAME = "appstream"
+
+
+class Backend(Protocol):
+    """What answers requests: the :class:`~pytest_appstream.FakeAppStream` of the test."""
+
+    def handle(self, operation: str, params: dict[str, Any], region: str | None) -> tuple[int, Any]:
+        """Answer one call: the HTTP status and the JSON-ready body."""
+
+    def next_request_id(self) -> str:
+        """A fresh ``x-amzn-RequestId``."""
+
+
+class RealCallBlocked(RuntimeError):
+    """An AppStream call tried to reach AWS while ``--appstream-block-real`` was on."""
+
+
+_lock = threading.Lock()
+_backend: Backend | None = None
+_block_real = False
+_original_send = Endpoint._send
+_original_sign = RequestSigner.sign
+_original_needs_retry = Endpoint._needs_retry
+
+
+def _json_default(value: object) -> float:
+    if isinstance(value, datetime.datetime):
+        return value.timestamp()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def encode(body: Any) -> bytes:
+    """A JSON 1.1 body: timestamps as epoch seconds."""
+    return json.dumps(body, default=_json_default, separators=(",", ":")).encode()
+
+
+_date_cache: tuple[int, str] = (0, "")
+
+
+def http_date() -> str:
+    """The ``Date`` header of now, e.g. ``Sun, 29 Nov 2026 04:30:57 GMT``."""
+    global _date_cache
+    now = int(time.time())
+    if _date_cache[0] != now:
+        _date_cache = (now, email.utils.formatdate(now, usegmt=True))
+    return _date_cache[1]
+
+
+def _region_of(authorization: str) -> str | None:
+    """The region of a SigV4 ``Credential=KEY/DATE/REGION/SERVICE/aws4_request`` scope."""
+    _, found, rest = authorization.partition("Credential=")
+    parts = rest.split("/", 4)
+    return parts[2] if found and len(parts) > 3 else None
+
+
+def _text(value: str | bytes | None) -> str:
+    return value.decode() if isinstance(value, bytes) else (value or "")
+
+
+def answer(
+    backend: Backend, headers: Mapping[str, Any], body: bytes | str | None
+) -> tuple[int, dict[str, str], bytes]:
+    """Answer one AWS JSON 1.1 request: (status, headers, body). Also serves the HTTP endpoint."""
+    target = _text(headers.get("X-Amz-Target"))
+    operation = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
+    try:
+        params = json.loads(body or b"{}")
+    except ValueError:
+        status, payload = 400, {"__type": "SerializationException", "message": "Invalid JSON"}
+    else:
+        region = _region_of(_text(headers.get("Authorization")))
+        status, payload = backend.handle(operation, params, region)
+    data = encode(payload)
+    return (
+        status,
+        {
+            "x-amzn-RequestId": backend.next_request_id(),
+            "Content-Type": CONTENT_TYPE,
+            "Content-Length": str(len(data)),
+            "Date": http_date(),
+        },
+        data,
+    )
+
+
+class _Body:
+    """The ``raw`` of an :class:`AWSResponse` holding a complete body."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, **_: object) -> list[bytes]:
+        return [self._data]
+
+
+def _send(self: Endpoint, request: AWSPreparedRequest) -> AWSResponse:
+    backend = _backend
+    if self._endpoint_prefix != ENDPOINT_PREFIX or (backend is None and not _block_real):
+        return _original_send(self, request)
+    if backend is None:
+        raise RealCallBlocked(
+            f"an AppStream call to {request.url} was about to reach AWS outside the fake "
+            "(--appstream-block-real is on): use the appstream or appstream_client fixture"
+        )
+    status, headers, data = answer(backend, request.headers, request.body)
+    return AWSResponse(request.url, status, headers, _Body(data))
+
+
+def _sign(
+    self: RequestSigner,
+    operation_name: str,
+    request: AWSRequest,
+    region_name: str | None = None,
+    signing_type: str = "standard",
+    expires_in: int | None = None,
+    signing_name: str | None = None,
+) -> None:
+    if _backend is None or self._service_id != SERVICE_ID or signing_type != "standard":
+        return _original_sign(
+            self, operation_name, request, region_name, signing_type, expires_in, signing_name
+        )
+    region = region_name or request.context.get("signing", {}).get("region") or self._region_name
+    day = time.strftime("%Y%m%d", time.gmtime())
+    request.headers["Authorization"] = (
+        f"AWS4-HMAC-SHA256 Credential=FAKE/{day}/{region}/{SIGNING_NAME}/aws4_request, "
+        "SignedHeaders=host;x-amz-target, Signature=unsigned-pytest-appstream"
+    )
+    return None
+
+
+def _needs_retry(
+    self: Endpoint,
+    attempts: int,
+    operation_model: OperationModel,
+    request_dict: dict[str, Any],
+    response: Any = None,
+    caught_exception: Exception | None = None,
+) -> bool:
+    """botocore's retry decision, asked of the client's own retry handler, minus the sleep."""
+    if _backend is None or self._endpoint_prefix != ENDPOINT_PREFIX:
+        return _original_needs_retry(
+            self, attempts, operation_model, request_dict, response, caught_exception
+        )
+    responses = self._event_emitter.emit(
+        f"needs-retry.{operation_model.service_model.service_id.hyphenize()}.{operation_model.name}",
+        response=response,
+        endpoint=self,
+        operation=operation_model,
+        attempts=attempts,
+        caught_exception=caught_exception,
+        request_dict=request_dict,
+    )
+    delay = first_non_none_response(responses)
+    return delay is not None and delay is not False
+
+
+def _patched() -> bool:
+    return Endpoint._send is _send  # type: ignore[comparison-overlap]
+
+
+def _install() -> None:
+    if not _patched():
+        Endpoint._send = _send  # type: ignore[method-assign]
+        Endpoint._needs_retry = _needs_retry  # type: ignore[method-assign]
+        RequestSigner.sign = _sign  # type: ignore[method-assign]
+
+
+def _uninstall() -> None:
+    if _patched() and _backend is None and not _block_real:
+        Endpoint._send = _original_send  # type: ignore[method-assign]
+        Endpoint._needs_retry = _original_needs_retry  # type: ignore[method-assign]
+        RequestSigner.sign = _original_sign  # type: ignore[method-assign]
+
+
+def attach(backend: Backend) -> None:
+    """Route every AppStream request of the process to ``backend`` until :func:`detach`."""
+    global _backend
+    with _lock:
+        if _backend is not None and _backend is not backend:
+            raise RuntimeError("another FakeAppStream is already active in this process")
+        _backend = backend
+        _install()
+
+
+def detach(backend: Backend) -> None:
+    """Stop routing to ``backend``: AppStream clients reach AWS again (or are blocked)."""
+    global _backend
+    with _lock:
+        if _backend is backend:
+            _backend = None
+        _uninstall()
+
+
+def block_real(enabled: bool) -> None:
+    """With ``enabled``, an AppStream call with no fake attached raises :class:`RealCallBlocked`."""
+    global _block_real
+    with _lock:
+        _block_real = enabled
+        if enabled:
+            _install()
+        else:
+            _uninstall()
+
+
+def is_attached() -> bool:
+    """True while a backend answers AppStream requests (the hook is in place)."""
+    return _backend is not None and _patched()
