@@ -34,7 +34,11 @@ def _pending_note(fake: FakeAppStream, name: str) -> str:
         return ""
     to = entry.pending.to_state or "deleted"
     left = entry.pending.reads_left
-    when = "on appstream.advance()" if left is None else f"after {left} more DescribeImageBuilders read(s)"
+    when = (
+        "on appstream.advance()"
+        if left is None
+        else f"after {left} more DescribeImageBuilders read(s)"
+    )
     return f"\n  pending: -> {to} {when}"
 
 
@@ -72,8 +76,10 @@ def assert_transitions(fake: FakeAppStream, name: str, states: list[str | None])
         (i for i, (e, a) in enumerate(zip(states, actual, strict=False)) if e != a),
         min(len(states), len(actual)),
     )
-    lines = [f"image builder {name!r} went through other states than expected:",
-             f"      {'expected':<24}{'actual':<24}caused by"]
+    lines = [
+        f"image builder {name!r} went through other states than expected:",
+        f"      {'expected':<24}{'actual':<24}caused by",
+    ]
     for i in range(max(len(states), len(actual))):
         e = states[i] if i < len(states) else "-"
         a = ("(deleted)" if actual[i] is None else actual[i]) if i < len(actual) else "-"
@@ -94,13 +100,16 @@ def _describe_calls(calls: list[Any]) -> str:
     )
 
 
-def assert_called(fake: FakeAppStream, operation: str, *, times: int | None = None, **params: Any) -> None:
+def assert_called(
+    fake: FakeAppStream, operation: str, *, times: int | None = None, **params: Any
+) -> None:
     """``operation`` was called, ``times`` times if given, with ``params`` among its parameters."""
     __tracebackhide__ = True
     aws = _aws_operation(operation)
     calls = fake.calls
     matching = [
-        c for c in calls
+        c
+        for c in calls
         if c.operation == aws and all(c.params.get(k, _MISSING) == v for k, v in params.items())
     ]
     if (times is None and matching) or (times is not None and len(matching) == times):

@@ -21,7 +21,7 @@ from botocore.client import BaseClient
 from .model import SERVICE_NAME, botocore_session
 
 #: Credentials of the fixture's client; AppStream requests to the fake are never signed.
-FAKE_KEY = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+FAKE_KEY_ID = FAKE_SECRET = "testing"
 
 
 @attrs.define
@@ -46,7 +46,10 @@ def lease(region: str) -> BaseClient:
     pooled = _pool.get(region)
     if pooled is None:
         client = botocore_session().create_client(
-            SERVICE_NAME, region_name=region, **FAKE_KEY
+            SERVICE_NAME,
+            region_name=region,
+            aws_access_key_id=FAKE_KEY_ID,
+            aws_secret_access_key=FAKE_SECRET,
         )
         pooled = _pool[region] = _Pooled(
             client, copy.copy(_emitter(client)), frozenset(vars(client))

@@ -21,7 +21,7 @@ from .errors import AppStreamUsageError, ServiceError
 from .faults import Fault, FaultQueue, check_fault
 from .model import Call, ImageBuilder, Transition, operation_names
 from .registry import Registry
-from .seeding import build_builder, check_name, check_state, check_fields
+from .seeding import build_builder, check_fields, check_name, check_state
 from .service import HANDLERS, Context, complete
 from .transitions import POLICIES
 
@@ -118,7 +118,10 @@ class FakeAppStream:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.deactivate()
 
@@ -286,7 +289,9 @@ class FakeAppStream:
         if name is not None:
             check_name(name)
         if when is not None and not callable(when):
-            raise AppStreamUsageError(f"when={when!r} must be a callable taking the request parameters")
+            raise AppStreamUsageError(
+                f"when={when!r} must be a callable taking the request parameters"
+            )
         if message is not None and not isinstance(message, str):
             raise AppStreamUsageError(f"message={message!r} must be a string")
         return self.faults.add(Fault(aws_name, code, name, when, times, message))
@@ -301,7 +306,9 @@ class FakeAppStream:
     ) -> Fault:
         """Inject ResourceNotFoundException (``stop_image_builder`` by default)."""
         __tracebackhide__ = True
-        return self.inject(operation, "ResourceNotFoundException", name=name, times=times, message=message)
+        return self.inject(
+            operation, "ResourceNotFoundException", name=name, times=times, message=message
+        )
 
     def operation_not_permitted(
         self,

@@ -107,7 +107,7 @@ def error_documentation(code: str) -> str | None:
 
     try:
         doc = service_model().shape_for(code).documentation
-    except Exception:  # noqa: BLE001 - not a shape of the model
+    except Exception:
         return None
     return re.sub(r"<[^>]+>", "", str(doc)).strip() or None
 

@@ -80,7 +80,7 @@ def modeled_errors(operation_name_: str) -> tuple[str, ...]:
 @functools.cache
 def builder_states() -> tuple[str, ...]:
     """Every ``ImageBuilderState`` of the installed model, in model order."""
-    return tuple(service_model().shape_for("ImageBuilderState").enum)
+    return tuple(getattr(service_model().shape_for("ImageBuilderState"), "enum", ()))
 
 
 @functools.cache

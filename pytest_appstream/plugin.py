@@ -11,7 +11,7 @@ Loaded through the ``pytest11`` entry point ``appstream``; a test asks for a fix
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -68,7 +68,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         ("region", "region of the AppStream fake (default us-east-1)"),
         ("account-id", "account of the AppStream fake (default 123456789012)"),
         ("transitions", "how in-between states complete: immediate, polled (default) or manual"),
-        ("polls", "DescribeImageBuilders reads an in-between state lasts under 'polled' (default 1)"),
+        (
+            "polls",
+            "DescribeImageBuilders reads an in-between state lasts under 'polled' (default 1)",
+        ),
     ):
         ini = "appstream_" + name.replace("-", "_")
         group.addoption(f"--appstream-{name}", dest=ini, default=None, help=help_)
@@ -79,7 +82,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="make any AppStream call outside the fake fail instead of reaching AWS",
     )
-    parser.addini("appstream_block_real", "same as --appstream-block-real", type="bool", default=False)
+    parser.addini(
+        "appstream_block_real", "same as --appstream-block-real", type="bool", default=False
+    )
 
 
 def _option(config: pytest.Config, name: str) -> Any:
@@ -99,7 +104,9 @@ def pytest_configure(config: pytest.Config) -> None:
         try:
             values["polls"] = int(values["polls"])
         except ValueError:
-            raise pytest.UsageError(f"appstream_polls={values['polls']!r} must be an int >= 0") from None
+            raise pytest.UsageError(
+                f"appstream_polls={values['polls']!r} must be an int >= 0"
+            ) from None
     settings = Settings(**values)
     try:
         check_settings(settings.region, settings.account_id, settings.transitions, settings.polls)
@@ -116,11 +123,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    report: pytest.TestReport = yield
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
     if report.when == "call":
         item.stash[_call_report] = report
-    return report  # type: ignore[return-value]
+    return report
 
 
 def _describe(mark: pytest.Mark) -> str:
@@ -154,7 +163,9 @@ def _settings(request: pytest.FixtureRequest) -> Settings:
         unknown = [k for k in mark.kwargs if k not in _SETTING_NAMES]
         if unknown:
             _bad_marker(
-                request, mark, f"unknown argument {unknown[0]!r}; allowed: {', '.join(_SETTING_NAMES)}"
+                request,
+                mark,
+                f"unknown argument {unknown[0]!r}; allowed: {', '.join(_SETTING_NAMES)}",
             )
         for flag in ("assert_all_stubs_used", "assert_all_faults_used"):
             if flag in mark.kwargs and not isinstance(mark.kwargs[flag], bool):
@@ -190,12 +201,20 @@ def _seed_file(request: pytest.FixtureRequest, mark: pytest.Mark) -> list[dict[s
     return entries
 
 
-def _builder_marks(request: pytest.FixtureRequest) -> list[tuple[pytest.Mark, Mapping[str, Any], str | None]]:
+def _builder_marks(
+    request: pytest.FixtureRequest,
+) -> list[tuple[pytest.Mark, Mapping[str, Any], str | None]]:
     """Every builder to seed: (marker, its arguments, file entry label), closest name wins."""
     __tracebackhide__ = True
     chosen: dict[str, tuple[pytest.Mark, Mapping[str, Any], str | None]] = {}
     order: list[tuple[int, str]] = []
-    levels = list(zip(_marks(request, "appstream_builder"), _marks(request, "appstream_builders_from")))
+    levels = list(
+        zip(
+            _marks(request, "appstream_builder"),
+            _marks(request, "appstream_builders_from"),
+            strict=True,
+        )
+    )
     for depth, (builder_marks, file_marks) in enumerate(levels):
         here: set[str] = set()
         seeds: list[tuple[pytest.Mark, Mapping[str, Any], str | None]] = []
@@ -210,9 +229,13 @@ def _builder_marks(request: pytest.FixtureRequest) -> list[tuple[pytest.Mark, Ma
             name = kwargs.get("name")
             if not isinstance(name, str):
                 where = f"{label}: " if label else ""
-                _bad_marker(request, mark, f"{where}name={name!r} must be a builder name (a string)")
+                _bad_marker(
+                    request, mark, f"{where}name={name!r} must be a builder name (a string)"
+                )
             if name in here:
-                _bad_marker(request, mark, f"name={name!r}: an image builder of that name is already seeded")
+                _bad_marker(
+                    request, mark, f"name={name!r}: an image builder of that name is already seeded"
+                )
             here.add(name)
             if name not in chosen:
                 chosen[name] = (mark, kwargs, label)
@@ -238,7 +261,9 @@ def _seed(request: pytest.FixtureRequest, fake: FakeAppStream) -> None:
             unknown = set(mark.kwargs) - {"name", "times", "message"}
             if unknown:
                 _bad_marker(
-                    request, mark, f"unknown argument {sorted(unknown)[0]!r}; allowed: name, times, message"
+                    request,
+                    mark,
+                    f"unknown argument {sorted(unknown)[0]!r}; allowed: name, times, message",
                 )
             try:
                 fake.inject(*mark.args, **mark.kwargs)

@@ -86,7 +86,9 @@ def _platform_of_image(arn: str) -> str | None:
 
 def check_name(name: object, argument: str = "name") -> str:
     """A builder name as AWS accepts it (CreateImageBuilder's ``Name`` pattern)."""
-    pattern = operation("CreateImageBuilder").input_shape.members["Name"].metadata["pattern"]
+    create_input = operation("CreateImageBuilder").input_shape
+    assert create_input is not None
+    pattern = create_input.members["Name"].metadata["pattern"]
     if not isinstance(name, str) or not re.match(pattern, name):
         raise AppStreamUsageError(
             f"{argument}={name!r} is not a valid image builder name: "

@@ -46,8 +46,12 @@ class Action:
 
 #: The state rules of AWS_FACTS.md ("Which actions each state allows"), our reading of AWS's docs.
 ACTIONS: dict[str, Action] = {
-    "StopImageBuilder": Action(("RUNNING",), "STOPPING", "STOPPED", "OperationNotPermittedException"),
-    "StartImageBuilder": Action(("STOPPED",), "PENDING", "RUNNING", "ResourceNotAvailableException"),
+    "StopImageBuilder": Action(
+        ("RUNNING",), "STOPPING", "STOPPED", "OperationNotPermittedException"
+    ),
+    "StartImageBuilder": Action(
+        ("STOPPED",), "PENDING", "RUNNING", "ResourceNotAvailableException"
+    ),
     "DeleteImageBuilder": Action(("RUNNING", "STOPPED", "FAILED"), "DELETING", None, None),
 }
 

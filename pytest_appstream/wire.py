@@ -1,9 +1,11 @@
 """AWS JSON 1.1 in and out, and the botocore hook that routes AppStream requests to the fake.
 
 While a backend is attached (:func:`attach`), every AppStream request of every botocore client in
-the process (created before or after) is answered by it at botocore's send step: botocore
-serializes the request, :func:`answer` reads the JSON 1.1 body and writes the JSON response or
-``__type`` error, and botocore's own parser, retry handler and hooks take it from there.
+the process (created before or after) is answered by it at botocore's send step, as if the first
+``before-send`` handler of every AppStream client (the others, moto's among them, still run but
+come second): botocore serializes the request, :func:`answer` reads the JSON 1.1 body and writes
+the JSON response or ``__type`` error, and botocore's own parser, retry handler and hooks take it
+from there.
 AppStream requests are not signed then (no credentials are needed); the fake reads the caller's
 region from the ``Authorization`` credential scope, as AWS does. Other services are untouched.
 Retries the fake causes (throttling, 5xx) are not slept: botocore's delay is skipped.
@@ -26,7 +28,7 @@ from typing import Any, Protocol
 
 from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
 from botocore.endpoint import Endpoint
-from botocore.hooks import first_non_none_response
+from botocore.hooks import HierarchicalEmitter, first_non_none_response
 from botocore.model import OperationModel
 from botocore.signers import RequestSigner
 
@@ -47,16 +49,19 @@ class Backend(Protocol):
         """A fresh ``x-amzn-RequestId``."""
 
 
-class RealCallBlocked(RuntimeError):
+class RealCallBlockedError(RuntimeError):
     """An AppStream call tried to reach AWS while ``--appstream-block-real`` was on."""
 
 
 _lock = threading.Lock()
 _backend: Backend | None = None
 _block_real = False
-_original_send = Endpoint._send
+# The private botocore methods patched below are typed Any: botocore's stubs do not describe them.
+_original_send: Any = getattr(Endpoint, "_send")  # noqa: B009
 _original_sign = RequestSigner.sign
-_original_needs_retry = Endpoint._needs_retry
+_original_needs_retry: Any = getattr(Endpoint, "_needs_retry")  # noqa: B009
+_original_emit = HierarchicalEmitter.emit
+_BEFORE_SEND = "before-send.appstream."
 
 
 def _json_default(value: object) -> float:
@@ -65,9 +70,12 @@ def _json_default(value: object) -> float:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
+_encoder = json.JSONEncoder(default=_json_default, separators=(",", ":"))
+
+
 def encode(body: Any) -> bytes:
     """A JSON 1.1 body: timestamps as epoch seconds."""
-    return json.dumps(body, default=_json_default, separators=(",", ":")).encode()
+    return _encoder.encode(body).encode()
 
 
 _date_cache: tuple[int, str] = (0, "")
@@ -129,21 +137,34 @@ class _Body:
         return [self._data]
 
 
-def _send(self: Endpoint, request: AWSPreparedRequest) -> AWSResponse:
+def respond(request: AWSPreparedRequest, **_: object) -> AWSResponse | None:
+    """The ``before-send`` answer of the attached backend (None when nothing is attached)."""
     backend = _backend
-    if self._endpoint_prefix != ENDPOINT_PREFIX or (backend is None and not _block_real):
-        return _original_send(self, request)
     if backend is None:
-        raise RealCallBlocked(
+        return None
+    status, headers, data = answer(backend, request.headers, request.body)  # type: ignore[arg-type]
+    return AWSResponse(request.url, status, headers, _Body(data))  # type: ignore[arg-type]
+
+
+def _emit(self: Any, event_name: str, **kwargs: Any) -> Any:
+    """botocore's emit, with :func:`respond` as the first handler of AppStream's before-send."""
+    if not event_name.startswith(_BEFORE_SEND):
+        return _original_emit(self, event_name, **kwargs)
+    first = respond(**kwargs)
+    return [(respond, first), *_original_emit(self, event_name, **kwargs)]
+
+
+def _send(self: Any, request: AWSPreparedRequest) -> Any:
+    if _block_real and _backend is None and self._endpoint_prefix == ENDPOINT_PREFIX:
+        raise RealCallBlockedError(
             f"an AppStream call to {request.url} was about to reach AWS outside the fake "
             "(--appstream-block-real is on): use the appstream or appstream_client fixture"
         )
-    status, headers, data = answer(backend, request.headers, request.body)
-    return AWSResponse(request.url, status, headers, _Body(data))
+    return _original_send(self, request)
 
 
 def _sign(
-    self: RequestSigner,
+    self: Any,
     operation_name: str,
     request: AWSRequest,
     region_name: str | None = None,
@@ -165,7 +186,7 @@ def _sign(
 
 
 def _needs_retry(
-    self: Endpoint,
+    self: Any,
     attempts: int,
     operation_model: OperationModel,
     request_dict: dict[str, Any],
@@ -174,8 +195,10 @@ def _needs_retry(
 ) -> bool:
     """botocore's retry decision, asked of the client's own retry handler, minus the sleep."""
     if _backend is None or self._endpoint_prefix != ENDPOINT_PREFIX:
-        return _original_needs_retry(
-            self, attempts, operation_model, request_dict, response, caught_exception
+        return bool(
+            _original_needs_retry(
+                self, attempts, operation_model, request_dict, response, caught_exception
+            )
         )
     responses = self._event_emitter.emit(
         f"needs-retry.{operation_model.service_model.service_id.hyphenize()}.{operation_model.name}",
@@ -187,25 +210,34 @@ def _needs_retry(
         request_dict=request_dict,
     )
     delay = first_non_none_response(responses)
-    return delay is not None and delay is not False
+    return bool(delay is not None and delay is not False)
+
+
+#: (class, attribute, botocore's original, ours): every patch, installed and removed together.
+_PATCHES: tuple[tuple[type, str, Any, Any], ...] = (
+    (HierarchicalEmitter, "emit", _original_emit, _emit),
+    (Endpoint, "_send", _original_send, _send),
+    (Endpoint, "_needs_retry", _original_needs_retry, _needs_retry),
+    (RequestSigner, "sign", _original_sign, _sign),
+)
 
 
 def _patched() -> bool:
-    return Endpoint._send is _send  # type: ignore[comparison-overlap]
+    return all(getattr(cls, name) is ours for cls, name, _, ours in _PATCHES)
 
 
 def _install() -> None:
-    if not _patched():
-        Endpoint._send = _send  # type: ignore[method-assign]
-        Endpoint._needs_retry = _needs_retry  # type: ignore[method-assign]
-        RequestSigner.sign = _sign  # type: ignore[method-assign]
+    for cls, name, original, ours in _PATCHES:
+        if getattr(cls, name) is original:
+            setattr(cls, name, ours)
 
 
 def _uninstall() -> None:
-    if _patched() and _backend is None and not _block_real:
-        Endpoint._send = _original_send  # type: ignore[method-assign]
-        Endpoint._needs_retry = _original_needs_retry  # type: ignore[method-assign]
-        RequestSigner.sign = _original_sign  # type: ignore[method-assign]
+    if _backend is not None or _block_real:
+        return
+    for cls, name, original, ours in _PATCHES:
+        if getattr(cls, name) is ours:  # left alone if someone patched over us
+            setattr(cls, name, original)
 
 
 def attach(backend: Backend) -> None:
@@ -228,7 +260,7 @@ def detach(backend: Backend) -> None:
 
 
 def block_real(enabled: bool) -> None:
-    """With ``enabled``, an AppStream call with no fake attached raises :class:`RealCallBlocked`."""
+    """With ``enabled``, an AppStream call with no fake attached raises :class:`RealCallBlockedError`."""
     global _block_real
     with _lock:
         _block_real = enabled

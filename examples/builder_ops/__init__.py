@@ -1,0 +1,1 @@
+"""A small, realistic ops package: stop idle AppStream image builders every night."""
