@@ -23,7 +23,6 @@ import email.utils
 import json
 import threading
 import time
-from collections.abc import Mapping
 from typing import Any, Protocol
 
 from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
@@ -47,6 +46,13 @@ class Backend(Protocol):
 
     def next_request_id(self) -> str:
         """A fresh ``x-amzn-RequestId``."""
+
+
+class Headers(Protocol):
+    """Request headers looked up case-insensitively (botocore's, http.server's, a dict)."""
+
+    def get(self, name: str, /) -> Any:
+        """The header's value, or None."""
 
 
 class RealCallBlockedError(RuntimeError):
@@ -102,7 +108,7 @@ def _text(value: str | bytes | None) -> str:
 
 
 def answer(
-    backend: Backend, headers: Mapping[str, Any], body: bytes | str | None
+    backend: Backend, headers: Headers, body: bytes | str | None
 ) -> tuple[int, dict[str, str], bytes]:
     """Answer one AWS JSON 1.1 request: (status, headers, body). Also serves the HTTP endpoint."""
     target = _text(headers.get("X-Amz-Target"))
