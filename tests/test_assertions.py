@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import glob
 import re
+from pathlib import Path
 from unittest import mock
 
 import attrs
@@ -722,3 +723,42 @@ def test_comparing_image_builders_shows_only_the_differing_fields(
         ),
         consecutive=True,
     )
+
+
+def test_the_failure_texts_in_the_docs_are_what_users_see(pytester: pytest.Pytester) -> None:
+    guide = Path(__file__).parent.parent / "docs" / "assertions.md"
+    blocks = re.findall(r"```text\n(.*?)```", guide.read_text(encoding="utf-8"), re.S)
+    assert len(blocks) == 4
+    result = run(
+        pytester,
+        """
+        import pytest
+
+        @pytest.mark.appstream_builder("nightly")
+        def test_state(appstream, appstream_client):
+            appstream_client.stop_image_builder(Name="nightly")
+            appstream.assert_state("nightly", "STOPPED")
+
+        @pytest.mark.appstream_builder("nightly")
+        def test_transitions(appstream, appstream_client):
+            appstream_client.stop_image_builder(Name="nightly")
+            appstream.assert_transitions("nightly", ["RUNNING", "STOPPING", "STOPPED"])
+
+        @pytest.mark.appstream_builder("nightly")
+        @pytest.mark.appstream_builder("weekly", state="STOPPED")
+        def test_called(appstream, appstream_client):
+            appstream_client.describe_image_builders()
+            appstream_client.stop_image_builder(Name="nightly")
+            with pytest.raises(appstream_client.exceptions.OperationNotPermittedException):
+                appstream_client.stop_image_builder(Name="weekly")
+            appstream.assert_called("stop_image_builder", times=1)
+
+        def test_stop_changes_only_the_state(appstream, appstream_client):
+            before = appstream.add_builder("nightly", vpc_config={"SubnetIds": ["subnet-1"]})
+            appstream_client.stop_image_builder(Name="nightly")
+            assert appstream.builder("nightly") == before
+        """,
+    )
+    result.assert_outcomes(failed=4)
+    for block in blocks:
+        result.stdout.fnmatch_lines(literal(*block.rstrip("\n").splitlines()), consecutive=True)
