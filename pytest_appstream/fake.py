@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -340,23 +340,42 @@ class FakeAppStream:
 
     # -- assertions ----------------------------------------------------------------------------
 
-    def assert_state(self, name: str, state: str) -> None:
-        """Assert that ``name`` is in ``state`` now."""
+    def assert_state(self, name: str, state: str | None) -> None:
+        """Assert that ``name`` is in ``state`` now (``None``: it was deleted).
+
+        A failure shows the states it went through and, if a transition is pending, how it
+        would complete::
+
+            appstream.assert_state("b", "STOPPED")
+        """
         __tracebackhide__ = True
         assertions.assert_state(self, name, state)
 
-    def assert_transitions(self, name: str, states: list[str | None]) -> None:
-        """Assert the exact sequence of states ``name`` has been in, seed state first."""
+    def assert_transitions(self, name: str, states: Sequence[str | None]) -> None:
+        """Assert the exact sequence of states ``name`` has been in, seed state first.
+
+        A failure shows expected and actual side by side, the first difference marked::
+
+            appstream.assert_transitions("b", ["RUNNING", "STOPPING", "STOPPED"])
+        """
         __tracebackhide__ = True
         assertions.assert_transitions(self, name, states)
 
     def assert_called(self, operation: str, *, times: int | None = None, **params: Any) -> None:
-        """Assert ``operation`` was called (``times`` times, with ``params`` if given)."""
+        """Assert ``operation`` (either spelling) was called: ``times`` times, or at least once.
+
+        ``params`` (wire names) must be among the call's parameters; a failure lists the calls::
+
+            appstream.assert_called("stop_image_builder", times=1, Name="b")
+        """
         __tracebackhide__ = True
         assertions.assert_called(self, operation, times=times, **params)
 
     def assert_not_called(self, operation: str) -> None:
-        """Assert ``operation`` was never called."""
+        """Assert ``operation`` (either spelling) was never called; a failure lists the calls::
+
+        appstream.assert_not_called("delete_image_builder")
+        """
         __tracebackhide__ = True
         assertions.assert_not_called(self, operation)
 

@@ -19,9 +19,10 @@ import attrs
 import pytest
 from botocore.client import BaseClient
 
-from . import clients, wire
+from . import assertions, clients, wire
 from .errors import AppStreamUsageError
 from .fake import FakeAppStream, check_settings
+from .model import ImageBuilder
 
 MARKERS = {
     "appstream_builder": "appstream_builder(name, *, state='RUNNING', **fields): seed one "
@@ -311,3 +312,12 @@ def appstream_client(appstream: FakeAppStream) -> Iterator[BaseClient]:
         yield client
     finally:
         clients.give_back(client)
+
+
+def pytest_assertrepr_compare(
+    config: pytest.Config, op: str, left: object, right: object
+) -> list[str] | None:
+    """Explain a failing ``builder == other_builder``: only the fields that differ."""
+    if op == "==" and isinstance(left, ImageBuilder) and isinstance(right, ImageBuilder):
+        return assertions.compare_builders(left, right)
+    return None
