@@ -171,7 +171,8 @@ class Fault:
         if names and ("ImageBuilder" in self.operation or "ResourceArn" in params):
             template = IMAGE_BUILDER_MESSAGES.get(self.error_code)
             if template is not None:
-                return template.format(name=names[0], **fields)
+                name = self.name if self.name in names else names[0]
+                return template.format(name=name, **fields)
         template = COMMON_MESSAGES.get(self.error_code)
         if template is not None:
             return template.format(**fields)
@@ -190,8 +191,10 @@ def allowed_errors(aws_operation: str) -> tuple[str, ...]:
     return modeled_errors(aws_operation) + tuple(COMMON_ERRORS)
 
 
-def _hint(value: object, choices: list[str]) -> str:
-    close = difflib.get_close_matches(str(value), choices, n=1) if isinstance(value, str) else []
+def _hint(value: object, choices: list[str], cutoff: float = 0.6) -> str:
+    if not isinstance(value, str):
+        return ""
+    close = difflib.get_close_matches(value, choices, n=1, cutoff=cutoff)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
@@ -217,7 +220,7 @@ def make_fault(
         snake = [xform_name(op) for op in operation_names()]
         raise AppStreamUsageError(
             f"operation={operation!r} is not an AppStream operation"
-            f"{_hint(operation, [*operation_names(), *snake])}; "
+            f"{_hint(operation, [*operation_names(), *snake], cutoff=0.9)}; "
             f"allowed (either spelling): {', '.join(operation_names())}"
         )
     allowed = allowed_errors(aws_name)
