@@ -431,9 +431,11 @@ class FakeAppStream:
         assertions.assert_called(self, operation, times=times, **params)
 
     def assert_not_called(self, operation: str) -> None:
-        """Assert ``operation`` (either spelling) was never called; a failure lists the calls::
+        """Assert ``operation`` (either spelling) was never called.
 
-        appstream.assert_not_called("delete_image_builder")
+        A failure lists the calls::
+
+            appstream.assert_not_called("delete_image_builder")
         """
         __tracebackhide__ = True
         assertions.assert_not_called(self, operation)
