@@ -259,7 +259,7 @@ class FaultQueue:
 
     def __init__(self) -> None:
         self._faults: list[Fault] = []
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a predicate may inspect the fake (or inject)
 
     def add(self, fault: Fault) -> Fault:
         """Queue ``fault`` after the ones already injected."""

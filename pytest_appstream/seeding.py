@@ -31,6 +31,7 @@ from .model import (
     builder_states,
     field_names,
     operation,
+    shape,
 )
 
 #: Seeded builders are created one minute apart from this instant (deterministic responses).
@@ -109,15 +110,41 @@ def image_arn(region: str, platform: str) -> str:
     >>> image_arn("eu-west-1", "WINDOWS_SERVER_2019")
     'arn:aws:appstream:eu-west-1::image/AppStream-WinServer2019-06-12-2023'
     """
-    image = BASE_IMAGES.get(platform, BASE_IMAGES[DEFAULT_PLATFORM])
-    return f"arn:{partition(region)}:appstream:{region}::image/{image}"
+    return named_image_arn(region, "", BASE_IMAGES.get(platform, BASE_IMAGES[DEFAULT_PLATFORM]))
+
+
+def named_image_arn(region: str, account_id: str, image_name: str) -> str:
+    """The ARN of an image by name; AWS's base images (``AppStream-...``) have an empty account.
+
+    >>> named_image_arn("us-east-1", "123456789012", "my-golden-image")
+    'arn:aws:appstream:us-east-1:123456789012:image/my-golden-image'
+    """
+    owner = "" if image_name.startswith("AppStream-") else account_id
+    return f"arn:{partition(region)}:appstream:{region}:{owner}:image/{image_name}"
+
+
+def _platforms() -> tuple[str, ...]:
+    return tuple(getattr(shape("PlatformType"), "enum", ()))
+
+
+def default_platform() -> str:
+    """:data:`DEFAULT_PLATFORM`, or the newest Windows Server an older installed model knows.
+
+    >>> default_platform()
+    'WINDOWS_SERVER_2022'
+    """
+    known = _platforms()
+    if DEFAULT_PLATFORM in known or not known:
+        return DEFAULT_PLATFORM
+    windows = [p for p in known if p.startswith("WINDOWS")]
+    return (windows or list(known))[-1]
 
 
 def platform_of_image(arn: str) -> str | None:
     """The platform of one of :data:`BASE_IMAGES` (any date), or None for another image."""
     image = arn.rpartition("/")[2]
     for platform, base in BASE_IMAGES.items():
-        if image.startswith(f"AppStream-{base.split('-')[1]}-"):
+        if image.startswith(f"AppStream-{base.split('-')[1]}-") and platform in _platforms():
             return platform
     return None
 
@@ -375,7 +402,7 @@ def build_builder(
     platform = snake.get("platform")
     if platform is None:
         given_image = snake.get("image_arn")
-        platform = (given_image and platform_of_image(given_image)) or DEFAULT_PLATFORM
+        platform = (given_image and platform_of_image(given_image)) or default_platform()
     values = defaults(
         checked_name, region=region, account_id=account_id, index=index, platform=platform
     )

@@ -226,6 +226,19 @@ def test_when_gets_a_copy_of_the_parameters(fake: FakeAppStream) -> None:
     fake.assert_state("b", "RUNNING")
 
 
+def test_when_may_look_at_the_fake(fake: FakeAppStream) -> None:
+    def from_the_third_call(params: dict[str, Any]) -> bool:
+        fake.faults.unused()  # re-entrant: the queue's lock is held while predicates run
+        return len(fake.calls) >= 2
+
+    fake.inject("describe_image_builders", "ThrottlingException", when=from_the_third_call)
+    c = client(max_attempts=0)
+    c.describe_image_builders()
+    c.describe_image_builders()
+    with pytest.raises(ClientError, match="ThrottlingException"):
+        c.describe_image_builders()
+
+
 def test_a_failing_when_names_the_fault(fake: FakeAppStream) -> None:
     fake.inject("describe_image_builders", "ThrottlingException", when=lambda p: p["NextToken"])
     with pytest.raises(AppStreamUsageError) as info:
