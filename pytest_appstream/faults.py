@@ -97,7 +97,7 @@ IMAGE_BUILDER_MESSAGES = {
         "but isn't available."
     ),
 }
-#: Kept for callers of the first version: every default message template by code.
+#: Every default message template, by code.
 DEFAULT_MESSAGES = {**COMMON_MESSAGES, **IMAGE_BUILDER_MESSAGES}
 
 
@@ -163,7 +163,7 @@ class Fault:
         return COMMON_ERRORS.get(self.error_code, 400)
 
     def text(self, params: Mapping[str, Any], account: str) -> str:
-        """The error message: the given one, or AWS's wording for the code (see the module)."""
+        """The error message: the given one, or AWS's wording for the code (see :data:`COMMON_MESSAGES`)."""
         if self.message is not None:
             return self.message
         names = names_in(params)

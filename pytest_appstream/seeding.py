@@ -210,7 +210,7 @@ def check_state(state: object, argument: str = "state") -> str:
     return state
 
 
-def _limits(value: Any, size: int, metadata: Mapping[str, Any], unit: str) -> str | None:
+def _limits(size: int, metadata: Mapping[str, Any], unit: str) -> str | None:
     low, high = metadata.get("min"), metadata.get("max")
     if (low is None or size >= low) and (high is None or size <= high):
         return None
@@ -255,7 +255,7 @@ def _scalar(shape: Shape, value: Any, path: str, metadata: Mapping[str, Any]) ->
                 value,
                 f"{path}={show(value)} is not allowed; allowed: strings matching {pattern}",
             )
-        too = _limits(value, len(value), metadata, "characters")
+        too = _limits(len(value), metadata, "characters")
         return value, f"{path}={show(value)} {too}" if too else ""
     if kind == "boolean":
         return value, "" if isinstance(value, bool) else bad_type
@@ -313,7 +313,7 @@ def _walk(
                 f"{path}={show(value)} is not a list; allowed: a list of {shape.member.name}"
             )
             return value
-        too = _limits(value, len(value), metadata, "items")
+        too = _limits(len(value), metadata, "items")
         if too:
             problems.append(f"{path}={show(value)} {too}")
         return [
