@@ -26,6 +26,7 @@ from .errors import AppStreamUsageError
 from .fake import FakeAppStream, check_setting
 from .model import ImageBuilder
 from .seeding import show
+from .stub import Stubber
 
 MARKERS = {
     "appstream_builder": "appstream_builder(name, *, state='RUNNING', **fields): seed one "
@@ -395,3 +396,39 @@ def pytest_assertrepr_compare(
     if op == "==" and isinstance(left, ImageBuilder) and isinstance(right, ImageBuilder):
         return assertions.compare_builders(left, right)
     return None
+
+
+@pytest.fixture
+def appstream_stubber(
+    request: pytest.FixtureRequest, appstream: FakeAppStream, appstream_client: BaseClient
+) -> Iterator[Stubber]:
+    """A pass-through :class:`~pytest_appstream.Stubber` active on ``appstream_client``.
+
+    Queued responses answer first, in order; then the fake answers. At teardown, queued responses
+    never used fail the test (opt out with ``@pytest.mark.appstream(assert_all_stubs_used=False)``),
+    and so does any call the stubber refused, even if the code under test caught the error.
+    """
+    settings = _settings(request)
+    stubber = Stubber(appstream_client, passthrough=True)
+    stubber.activate()
+    try:
+        yield stubber
+    finally:
+        stubber.deactivate()
+    report = request.node.stash.get(_call_report, None)
+    if report is not None and not report.passed:
+        return
+    problems = []
+    if stubber.unexpected_calls:
+        problems.append(
+            "calls the stubber refused (the code under test may have caught the error):\n"
+            + "\n".join(f"  {error}" for error in stubber.unexpected_calls)
+        )
+    if settings.assert_all_stubs_used and stubber.pending:
+        problems.append(
+            "queued responses were not used:\n"
+            + "\n".join(f"  {queued}" for queued in stubber.pending)
+            + "\n(opt out with @pytest.mark.appstream(assert_all_stubs_used=False))"
+        )
+    if problems:
+        pytest.fail("pytest-appstream: appstream_stubber: " + "\n".join(problems), pytrace=False)

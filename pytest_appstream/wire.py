@@ -287,6 +287,11 @@ def block_real(enabled: bool) -> None:
             _uninstall()
 
 
+def attached() -> Backend | None:
+    """The backend answering AppStream requests now (the active fake), or None."""
+    return _backend
+
+
 def is_attached() -> bool:
     """True while a backend answers AppStream requests (the hook is in place)."""
     return _backend is not None and _patched()
