@@ -3,7 +3,7 @@
 A block is a test module that uses the plugin's fixtures and markers; it must pass. A comment on
 the block's first line changes that, and is meant to read naturally in the docs:
 
-- ``# file: builder_ops/cleanup.py`` — not a test: written to that path (an importable module the
+- ``# file: myops/cleanup.py`` — not a test: written to that path (an importable module the
   page's other blocks use, a conftest.py, ...) before every block of the same page runs;
 - ``# run with: pytest -n 2`` — the inner run gets the arguments after ``pytest``;
 - ``# outcome: failed=1`` — the inner run must end with these outcomes (a page showing a failure);
@@ -114,7 +114,15 @@ def test_docs_example_runs_and_passes(pytester: pytest.Pytester, block: Block) -
     args = shlex.split(value)[1:] if kind == "run with" else []
     pytester.syspathinsert()
     result = pytester.runpytest(
-        "-p", "no:randomly", "-p", "no:cacheprovider", "--strict-markers", *args, module
+        "-p",
+        "no:randomly",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:hypothesispytest",
+        "--strict-markers",
+        *args,
+        module,
     )
     if kind == "outcome":
         result.assert_outcomes(**_outcomes(value))
