@@ -259,8 +259,9 @@ def machine() -> str:
                 break
     except OSError:
         pass
+    load = f", load average {os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else ""
     return (
-        f"{cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}; "
+        f"{cpu}, {os.cpu_count()} CPUs{load}, {platform.system()} {platform.release()}; "
         f"{platform.python_implementation()} {platform.python_version()}, "
         f"botocore {botocore.__version__}"
     )
