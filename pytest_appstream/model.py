@@ -35,6 +35,7 @@ def service_model() -> ServiceModel:
     return botocore_session().get_service_model(SERVICE_NAME)
 
 
+@functools.cache
 def shape(name: str) -> Shape:
     """A named shape of the model, e.g. ``shape("ImageBuilder")``."""
     return service_model().shape_for(name)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -146,6 +147,9 @@ def _page_offset(token: str) -> int:
     raise ServiceError("ValidationException", f"Invalid NextToken: {token}")
 
 
+_pending_of = operator.attrgetter("pending")
+
+
 def describe_image_builders(ctx: Context, params: Params) -> Response:
     """DescribeImageBuilders: by ``Names`` (an unknown one is ResourceNotFoundException) or all.
 
@@ -162,8 +166,9 @@ def describe_image_builders(ctx: Context, params: Params) -> Response:
     offset = _page_offset(params["NextToken"]) if "NextToken" in params else 0
     names = params.get("Names")
     if names is None:
-        live = list(ctx.registry.store(ctx.account, ctx.region).values())
-        entries = [e for e in (_settled(ctx, e) for e in live) if e is not None]
+        entries = list(ctx.registry.store(ctx.account, ctx.region).values())
+        if any(map(_pending_of, entries)):  # else settling is a no-op: skip the Python loop
+            entries = [e for e in (_settled(ctx, e) for e in entries) if e is not None]
     else:
         entries = [read(ctx, name) for name in names]
     page = entries[offset : offset + size]

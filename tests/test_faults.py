@@ -15,7 +15,6 @@ from botocore.exceptions import ClientError
 from pytest_appstream import AppStreamUsageError, FakeAppStream, faults
 from pytest_appstream.faults import COMMON_ERRORS, FaultQueue, make_fault
 from pytest_appstream.model import botocore_session, modeled_errors, operation_names
-from tests import guide
 
 
 def run(pytester: pytest.Pytester, source: str, *args: str) -> pytest.RunResult:
@@ -581,12 +580,3 @@ def test_bad_fault_markers_error_at_setup(pytester: pytest.Pytester) -> None:
 
 def test_module_examples_run() -> None:
     assert doctest.testmod(faults).failed == 0
-
-
-def test_the_guide_examples_pass(pytester: pytest.Pytester) -> None:
-    modules = guide.example_tests("faults.md")
-    for data in guide.examples("faults.md", "json"):
-        pytester.path.joinpath("builders.json").write_text(data)
-    pytester.makepyfile(**modules)
-    result = pytester.runpytest("-p", "no:randomly", "-p", "no:cacheprovider", "--strict-markers")
-    result.assert_outcomes(passed=sum(source.count("def test_") for source in modules.values()))

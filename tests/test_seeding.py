@@ -13,7 +13,6 @@ import pytest
 from pytest_appstream import AppStreamUsageError, FakeAppStream, seeding
 from pytest_appstream.model import builder_states, field_names, shape
 from pytest_appstream.seeding import BASE_IMAGES, build_builder, check_fields, check_name
-from tests import guide
 from tests.fidelity import wire_problems
 
 
@@ -701,12 +700,3 @@ def test_nothing_is_half_seeded() -> None:
 
 def test_module_examples_run() -> None:
     assert doctest.testmod(seeding).failed == 0
-
-
-def test_the_guide_examples_pass(pytester: pytest.Pytester) -> None:
-    modules = guide.example_tests("seeding.md")
-    for data in guide.examples("seeding.md", "json"):
-        pytester.path.joinpath("builders.json").write_text(data)
-    pytester.makepyfile(**modules)
-    result = pytester.runpytest("-p", "no:randomly", "-p", "no:cacheprovider", "--strict-markers")
-    result.assert_outcomes(passed=sum(source.count("def test_") for source in modules.values()))

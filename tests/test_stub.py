@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import inspect
 import re
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -455,22 +454,3 @@ def test_stubber_does_not_outlive_its_test(pytester: pytest.Pytester) -> None:
         """,
     )
     result.assert_outcomes(passed=2)
-
-
-# -- the docs' examples run ----------------------------------------------------------------------
-
-
-def _doc_examples() -> list[str]:
-    blocks = re.findall(r"^( *)```python\n(.*?)^\1```", DOCS.read_text(), re.M | re.S)
-    return [textwrap.dedent(code) for _, code in blocks]
-
-
-def test_every_python_example_of_the_stubber_guide_passes(pytester: pytest.Pytester) -> None:
-    examples = _doc_examples()
-    assert len(examples) >= 5
-    for i, code in enumerate(examples):
-        pytester.makepyfile(**{f"test_doc_{i}": code})
-    result = pytester.runpytest("-p", "no:randomly", "-p", "no:cacheprovider", "-v")
-    outcomes = result.parseoutcomes()
-    assert outcomes.get("passed", 0) >= len(examples), result.stdout.str()
-    assert set(outcomes) == {"passed"}, result.stdout.str()

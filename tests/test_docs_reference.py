@@ -1,0 +1,82 @@
+"""The API reference (docs/api.md) names everything public: a new name or option fails here first."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from botocore import xform_name
+from botocore.exceptions import ClientError
+
+import pytest_appstream
+from pytest_appstream import FakeAppStream, plugin, service
+from pytest_appstream.model import builder_states
+
+API = (Path(__file__).resolve().parent.parent / "docs" / "api.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", pytest_appstream.__all__)
+def test_every_public_name_is_documented(name: str) -> None:
+    assert f"pytest_appstream.{name}\n" in API, (
+        f"docs/api.md does not document pytest_appstream.{name}: add one line, "
+        f"'.. autoclass:: pytest_appstream.{name}' (or autoexception / autodata)"
+    )
+
+
+def test_every_option_and_ini_setting_is_documented(pytester: pytest.Pytester) -> None:
+    help_text = pytester.runpytest("--help").stdout.str()
+    options = set(re.findall(r"--appstream-[a-z-]+", help_text))
+    ini_names = set(re.findall(r"^\s+(appstream_[a-z_]+)", help_text, re.MULTILINE))
+    assert "--appstream-region" in options and "appstream_region" in ini_names
+    missing = sorted(n for n in options | ini_names if f"`{n}`" not in API)
+    assert not missing, f"docs/api.md does not document: {', '.join(missing)}"
+
+
+def _tables() -> ModuleType:
+    path = Path(__file__).resolve().parent.parent / "docs" / "_ext" / "appstream_tables.py"
+    spec = importlib.util.spec_from_file_location("appstream_tables", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+TABLES = _tables()
+CELLS = [
+    (operation, state)
+    for operation in service.ACTIONS
+    if operation in service.HANDLERS
+    for state in [*builder_states(), None]
+]
+
+
+@pytest.mark.parametrize(("operation", "state"), CELLS)
+def test_the_state_rule_table_says_what_the_fake_does(
+    appstream: FakeAppStream, appstream_client: Any, operation: str, state: str | None
+) -> None:
+    """Each cell of docs/state-rules.md's generated table, checked against a real call."""
+    if state is not None:
+        appstream.add_builder("b", state=state)
+    method = getattr(appstream_client, xform_name(operation))
+    try:
+        answer = method(Name="b")
+    except ClientError as error:
+        seen = error.response["Error"]["Code"].removesuffix("Exception")
+    else:
+        appstream.advance()
+        after = appstream.builders.get("b")
+        seen = f"ok → {answer['ImageBuilder']['State']} → {after.state if after else 'gone'}"
+    assert seen == TABLES.outcome(operation, state)
+
+
+def test_the_generated_tables_name_every_operation_and_marker() -> None:
+    rules = TABLES.state_rules()
+    assert all(op in rules for op in service.ACTIONS)
+    assert all(f"\n| {state} |" in rules for state in service.STABLE_STATES)
+    assert "PENDING" in rules and "\n| no such name" in rules
+    markers = TABLES.markers()
+    assert all(f"@pytest.mark.{name}(" in markers for name in plugin.MARKERS)
