@@ -110,7 +110,20 @@ def image_arn(region: str, platform: str) -> str:
     >>> image_arn("eu-west-1", "WINDOWS_SERVER_2019")
     'arn:aws:appstream:eu-west-1::image/AppStream-WinServer2019-06-12-2023'
     """
-    return named_image_arn(region, "", BASE_IMAGES.get(platform, BASE_IMAGES[DEFAULT_PLATFORM]))
+    return named_image_arn(region, "", base_image(platform))
+
+
+def base_image(platform: str) -> str:
+    """The AWS base image name of a platform; a platform newer than :data:`BASE_IMAGES` gets one
+    named after it, so every platform of a newer botocore model has its own image.
+
+    >>> base_image("WINDOWS_11")
+    'AppStream-Windows11-06-12-2025'
+    """
+    known = BASE_IMAGES.get(platform)
+    if known is not None:
+        return known
+    return "AppStream-" + "".join(word.capitalize() for word in platform.split("_")) + "-06-12-2025"
 
 
 def named_image_arn(region: str, account_id: str, image_name: str) -> str:
@@ -141,10 +154,10 @@ def default_platform() -> str:
 
 
 def platform_of_image(arn: str) -> str | None:
-    """The platform of one of :data:`BASE_IMAGES` (any date), or None for another image."""
+    """The platform whose :func:`base_image` this is (any date), or None for another image."""
     image = arn.rpartition("/")[2]
-    for platform, base in BASE_IMAGES.items():
-        if image.startswith(f"AppStream-{base.split('-')[1]}-") and platform in _platforms():
+    for platform in _platforms():
+        if image.startswith(f"AppStream-{base_image(platform).split('-')[1]}-"):
             return platform
     return None
 

@@ -12,7 +12,7 @@ import pytest
 
 from pytest_appstream import AppStreamUsageError, FakeAppStream, seeding
 from pytest_appstream.model import builder_states, field_names, shape
-from pytest_appstream.seeding import BASE_IMAGES, build_builder, check_fields, check_name
+from pytest_appstream.seeding import build_builder, check_fields, check_name
 from tests.fidelity import wire_problems
 
 
@@ -277,7 +277,7 @@ def test_wrong_type(appstream):
 def test_snake_case_nested_key(appstream):
     pass
 
-@pytest.mark.appstream_builder("b", platform="WINDOWS_11")
+@pytest.mark.appstream_builder("b", platform="MACOS_15")
 def test_unknown_enum_value(appstream):
     pass
 
@@ -350,7 +350,7 @@ BAD_SEED_MESSAGES = {
     "allowed: True or False",
     "test_snake_case_nested_key": "*: vpc_config: key 'subnet_ids' must be given in wire form, "
     "as in the AWS API: 'SubnetIds'",
-    "test_unknown_enum_value": "*: platform='WINDOWS_11' is not a PlatformType; allowed: WINDOWS, *",
+    "test_unknown_enum_value": "*: platform='MACOS_15' is not a PlatformType; allowed: WINDOWS, *",
     "test_duplicate_name": "*: name='b' is seeded twice at the same level (also by "
     "@pytest.mark.appstream_builder('b', state='STOPPED')); allowed: one builder per name*",
     "test_empty_name": "@pytest.mark.appstream_builder(''): name='' (0 characters) is not a valid "
@@ -668,9 +668,11 @@ def test_platform_and_image_follow_each_other() -> None:
     assert custom.platform == "WINDOWS_SERVER_2022"
 
 
-def test_every_platform_of_the_model_has_a_base_image() -> None:
+def test_every_platform_of_the_model_has_its_own_base_image() -> None:
     platforms = shape("PlatformType").enum  # type: ignore[attr-defined]
-    assert set(platforms) <= set(BASE_IMAGES)
+    assert len({seeding.base_image(p) for p in platforms}) == len(platforms)
+    unknown = "A_PLATFORM_NEWER_THAN_THE_MODEL"
+    assert seeding.platform_of_image(seeding.image_arn("us-east-1", unknown)) is None
     for platform in platforms:
         image = seed(platform=platform).image_arn
         assert image is not None and seeding.platform_of_image(image) == platform
