@@ -72,8 +72,17 @@ def builder_arn(region: str, account_id: str, name: str) -> str:
 
 def image_arn(region: str, platform: str) -> str:
     """The ARN of the AWS-owned base image of a platform (its account part is empty)."""
-    image = BASE_IMAGES.get(platform, BASE_IMAGES[DEFAULT_PLATFORM])
-    return f"arn:{partition(region)}:appstream:{region}::image/{image}"
+    return named_image_arn(region, "", BASE_IMAGES.get(platform, BASE_IMAGES[DEFAULT_PLATFORM]))
+
+
+def named_image_arn(region: str, account_id: str, image_name: str) -> str:
+    """The ARN of an image by name; AWS's base images (``AppStream-...``) have an empty account.
+
+    >>> named_image_arn("us-east-1", "123456789012", "my-golden-image")
+    'arn:aws:appstream:us-east-1:123456789012:image/my-golden-image'
+    """
+    owner = "" if image_name.startswith("AppStream-") else account_id
+    return f"arn:{partition(region)}:appstream:{region}:{owner}:image/{image_name}"
 
 
 def _platform_of_image(arn: str) -> str | None:
@@ -155,7 +164,22 @@ def check_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
         problems = [_snake_head(line) for line in report.generate_report().splitlines()]
     if problems:
         raise AppStreamUsageError("; ".join(problems))
-    return wire
+    return {member: _aware(members[member], value) for member, value in wire.items()}
+
+
+def _aware(shape: Shape, value: Any) -> Any:
+    """``value`` with every timestamp in it as a timezone-aware datetime (as botocore returns)."""
+    if shape.type_name == "timestamp":
+        if isinstance(value, datetime.datetime):
+            return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
+        return parse_timestamp(value)
+    if isinstance(shape, StructureShape) and isinstance(value, Mapping):
+        return {
+            k: _aware(shape.members[k], v) if k in shape.members else v for k, v in value.items()
+        }
+    if isinstance(shape, ListShape) and isinstance(value, list):
+        return [_aware(shape.member, item) for item in value]
+    return value
 
 
 def _snake_head(line: str) -> str:
