@@ -1,0 +1,79 @@
+"""docs/operations.md is generated from the model and service.HANDLERS, and must be current."""
+
+from __future__ import annotations
+
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_appstream.model import operation_names
+from pytest_appstream.service import HANDLERS
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "scripts" / "operations_table.py"
+PAGE = ROOT / "docs" / "operations.md"
+
+
+@pytest.fixture(scope="module")
+def generator() -> dict[str, Any]:
+    return runpy.run_path(str(SCRIPT))
+
+
+def test_the_committed_table_is_what_the_generator_writes_now(generator: dict[str, Any]) -> None:
+    assert PAGE.read_text(encoding="utf-8") == generator["render"](), (
+        "docs/operations.md is stale: run python scripts/operations_table.py"
+    )
+
+
+def rows(text: str) -> dict[str, list[str]]:
+    table = [line for line in text.splitlines() if line.startswith("| ") and "`" in line]
+    return {
+        cells[0]: cells[1:]
+        for cells in ([c.strip() for c in r.strip("|").split("|")] for r in table)
+    }
+
+
+def test_every_operation_of_the_model_has_one_row_saying_whether_it_is_implemented(
+    generator: dict[str, Any],
+) -> None:
+    found = rows(generator["render"]())
+    assert sorted(found) == sorted(operation_names())
+    assert {name for name, cells in found.items() if cells[1] == "yes"} == set(HANDLERS)
+    assert found["CreateImageBuilder"][0] == "`create_image_builder`"
+    assert "PENDING → RUNNING" in found["CreateImageBuilder"][2]
+    assert f"**{len(HANDLERS)} of the {len(operation_names())}**" in generator["render"]()
+
+
+def test_every_handler_is_an_operation_of_the_model_with_a_summary() -> None:
+    assert set(HANDLERS) <= set(operation_names())
+    for name, handler in HANDLERS.items():
+        assert (handler.__doc__ or "").startswith(f"{name}: "), name
+
+
+def test_a_new_handler_makes_the_committed_table_stale(
+    generator: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def describe_fleets(ctx: object, params: object) -> dict[str, Any]:
+        """DescribeFleets: pretend."""
+        return {}
+
+    monkeypatch.setitem(HANDLERS, "DescribeFleets", describe_fleets)
+    assert PAGE.read_text(encoding="utf-8") != generator["render"]()
+    assert "| DescribeFleets | `describe_fleets` | yes | Pretend. |" in generator["render"]()
+
+
+def test_the_script_checks_from_the_command_line() -> None:
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--check"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_page_is_in_the_docs_toctree() -> None:
+    index = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    toctree = index.split("```{toctree}")[1].split("```")[0].split()
+    assert "operations" in toctree and "lifecycle" in toctree
