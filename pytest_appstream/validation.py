@@ -142,12 +142,23 @@ def _all_of(what: str, shape: Shape) -> str:
     return f"{what} must satisfy constraint: [{inner}]"
 
 
+#: Constraints by shape: the model's shapes live as long as the process (kept here too).
+_constraints: dict[int, tuple[Shape, list[tuple[str, Check]]]] = {}
+
+
 def constraints(shape: Shape) -> list[tuple[str, Check]]:
     """Every constraint the model states for ``shape`` itself: (AWS's words, test of a value).
 
     >>> [text for text, _ in constraints(operation("DeleteImageBuilder").input_shape.members["Name"])]
     ['Member must satisfy regular expression pattern: ^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$']
     """
+    cached = _constraints.get(id(shape))
+    if cached is None or cached[0] is not shape:
+        cached = _constraints[id(shape)] = (shape, _read_constraints(shape))
+    return cached[1]
+
+
+def _read_constraints(shape: Shape) -> list[tuple[str, Check]]:
     meta = shape.metadata
     sized = shape.type_name in _SIZED
     measure = "length" if sized else "value"
