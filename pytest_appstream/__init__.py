@@ -8,12 +8,15 @@
 from .errors import AppStreamUsageError, ServiceError
 from .fake import FakeAppStream
 from .model import Call, ImageBuilder, Transition
+from .stub import ANY, Stubber
 
 __all__ = [
+    "ANY",
     "AppStreamUsageError",
     "Call",
     "FakeAppStream",
     "ImageBuilder",
     "ServiceError",
+    "Stubber",
     "Transition",
 ]

@@ -1,138 +1,388 @@
 """Assertion helpers of :class:`~pytest_appstream.FakeAppStream` and their failure messages.
 
-Each raises :class:`AssertionError` with what was expected beside what happened, and hides its
-own frames so pytest points at the test's line::
+Each helper raises :class:`AssertionError` with what was expected beside what happened, and
+hides its own frames, so pytest points at the test's line. A mistake in the arguments (an
+unknown state, builder, operation or parameter) is an :class:`AppStreamUsageError`, never a
+silent pass::
 
     appstream.assert_transitions("b", ["RUNNING", "STOPPING", "STOPPED"])
+
+fails, under ``transitions="manual"``, with::
+
+    AssertionError: image builder 'b' went through other states than expected (first difference at step 2):
+          expected  actual    caused by
+       0  RUNNING   RUNNING   seeded
+       1  STOPPING  STOPPING  StopImageBuilder
+    >  2  STOPPED   -
+      pending: STOPPING -> STOPPED when the test calls appstream.advance('b') (transitions='manual')
 """
 
 from __future__ import annotations
 
+import difflib
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
+from botocore import xform_name
+
 from .errors import AppStreamUsageError
-from .model import builder_states, operation_name, operation_names
-from .seeding import check_state
+from .model import Call, ImageBuilder, builder_states, operation, operation_name
+from .model import operation_names as _operation_names
 
 if TYPE_CHECKING:
     from .fake import FakeAppStream
 
+#: Above this many calls, a failure lists only the calls of the asserted operation.
+MAX_LISTED_CALLS = 30
+_ABSENT = "-"
+_DELETED = "(deleted)"
 
-def _aws_operation(operation: str) -> str:
-    try:
-        return operation_name(operation)
-    except KeyError:
-        raise AppStreamUsageError(
-            f"operation={operation!r} is not an AppStream operation; "
-            f"allowed (either spelling): {', '.join(operation_names())}"
-        ) from None
+
+# -- argument checks -------------------------------------------------------------------------
+
+
+def _did_you_mean(value: object, choices: Iterable[str]) -> str:
+    if not isinstance(value, str):
+        return ""
+    close = difflib.get_close_matches(value, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def check_operation(operation_: object) -> str:
+    """The AWS name of an operation given in either spelling, or a clear usage error.
+
+    >>> check_operation("stop_image_builder")
+    'StopImageBuilder'
+    """
+    __tracebackhide__ = True
+    if isinstance(operation_, str):
+        try:
+            return operation_name(operation_)
+        except KeyError:
+            pass
+    every = _operation_names()
+    spellings = [*every, *(xform_name(op) for op in every)]
+    builder_ops = [op for op in every if "ImageBuilder" in op]
+    raise AppStreamUsageError(
+        f"operation={operation_!r} is not an AppStream operation"
+        f"{_did_you_mean(operation_, spellings)}; allowed: any of the {len(every)} operations "
+        "of the botocore AppStream model, as StopImageBuilder or stop_image_builder; "
+        f"those on image builders: {', '.join(builder_ops)}"
+    )
+
+
+def check_assert_state(state: object, argument: str = "state") -> str | None:
+    """A state of the installed model's ``ImageBuilderState``, or None (deleted)."""
+    __tracebackhide__ = True
+    if state is None or (isinstance(state, str) and state in builder_states()):
+        return state
+    raise AppStreamUsageError(
+        f"{argument}={state!r} is not an image builder state{_did_you_mean(state, builder_states())}; "
+        f"allowed: {', '.join(builder_states())}, or None (deleted)"
+    )
+
+
+def _check_times(times: object) -> int | None:
+    __tracebackhide__ = True
+    if times is None or (isinstance(times, int) and not isinstance(times, bool) and times >= 0):
+        return times
+    raise AppStreamUsageError(f"times={times!r} must be an int >= 0, or None (at least once)")
+
+
+def _check_params(aws: str, params: Mapping[str, Any]) -> None:
+    __tracebackhide__ = True
+    input_shape = operation(aws).input_shape
+    allowed = list(input_shape.members) if input_shape is not None else []
+    for key in params:
+        if key not in allowed:
+            raise AppStreamUsageError(
+                f"{key}=...: {aws} has no parameter {key!r}{_did_you_mean(key, allowed)}; "
+                f"its parameters (wire names, as the client takes them): "
+                f"{', '.join(allowed) or 'none'}"
+            )
+
+
+def _check_name(name: object) -> str:
+    __tracebackhide__ = True
+    if not isinstance(name, str):
+        raise AppStreamUsageError(f"name={name!r} must be an image builder name (a string)")
+    return name
+
+
+# -- reading the fake --------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Lineage:
+    """What a test can know about one builder: states with their causes, and what is pending."""
+
+    states: list[str | None]
+    causes: list[str]
+    pending: str  # "" when nothing is pending
+
+
+def _lineage(fake: FakeAppStream, name: str) -> _Lineage:
+    __tracebackhide__ = True
+    with fake.registry.lock:
+        states = fake.states(name)
+        history = fake.history(name)
+        pending = _pending_note(fake, name)
+    seeded = ["seeded"] if len(states) > len(history) else []
+    return _Lineage(states, seeded + [t.operation for t in history], pending)
 
 
 def _pending_note(fake: FakeAppStream, name: str) -> str:
+    """How the builder's pending transition would complete, or ""."""
     entry = fake.registry.get(fake.account_id, fake.region, name)
     if entry is None or entry.pending is None:
         return ""
+    now = entry.builder.state
     to = entry.pending.to_state or "deleted"
     left = entry.pending.reads_left
-    when = (
-        "on appstream.advance()"
-        if left is None
-        else f"after {left} more DescribeImageBuilders read(s)"
+    advance = f"appstream.advance({name!r})"
+    if left is None:
+        return f"pending: {now} -> {to} when the test calls {advance} (transitions='manual')"
+    if left == 0:
+        when = "at the next AppStream call that reads it (e.g. DescribeImageBuilders)"
+    else:
+        when = f"after DescribeImageBuilders sees {now} {left} more time{'s' if left > 1 else ''}"
+    return f"pending: {now} -> {to} {when}; {advance} completes it now"
+
+
+def _state_text(state: str | None) -> str:
+    return _DELETED if state is None else state
+
+
+# -- the assertions ----------------------------------------------------------------------------
+
+
+def assert_state(fake: FakeAppStream, name: str, state: str | None) -> None:
+    """``name`` is in ``state`` now (``None``: it was deleted).
+
+    Reading from the test never completes a pending transition; the failure says how it would.
+
+    Example::
+
+        appstream_client.stop_image_builder(Name="b")
+        appstream.assert_state("b", "STOPPING")
+    """
+    __tracebackhide__ = True
+    _check_name(name)
+    expected = check_assert_state(state)
+    lineage = _lineage(fake, name)
+    actual = lineage.states[-1] if lineage.states else None
+    if actual == expected:
+        return
+    path = " -> ".join(
+        f"{_state_text(s)} ({cause})"
+        for s, cause in zip(lineage.states, lineage.causes, strict=True)
     )
-    return f"\n  pending: -> {to} {when}"
+    lines = [f"image builder {name!r} is {_state_text(actual)}, expected {_state_text(expected)}"]
+    if lineage.pending:
+        lines.append(f"  {lineage.pending}")
+    lines.append(f"  states: {path}")
+    raise AssertionError("\n".join(lines))
 
 
-def assert_state(fake: FakeAppStream, name: str, state: str) -> None:
-    """``name`` is in ``state`` now (reading from the test completes no transition)."""
+def assert_transitions(fake: FakeAppStream, name: str, states: Sequence[str | None]) -> None:
+    """The exact sequence of states ``name`` has been in, seed state first (``None``: deleted).
+
+    Example::
+
+        appstream.assert_transitions("b", ["RUNNING", "STOPPING", "STOPPED"])
+    """
     __tracebackhide__ = True
-    check_state(state)
-    actual = fake.builder(name).state
-    if actual != state:
-        raise AssertionError(
-            f"image builder {name!r} is {actual}, expected {state}{_pending_note(fake, name)}"
+    _check_name(name)
+    if isinstance(states, str) or not isinstance(states, Sequence):
+        raise AppStreamUsageError(
+            f"states={states!r} must be a list of states, e.g. ['RUNNING', 'STOPPING']"
         )
-
-
-def assert_transitions(fake: FakeAppStream, name: str, states: list[str | None]) -> None:
-    """The exact sequence of states ``name`` has been in, seed state first (``None``: deleted)."""
-    __tracebackhide__ = True
-    if not isinstance(states, (list, tuple)):
-        raise AppStreamUsageError(f"states={states!r} must be a list of states")
-    for state in states:
-        if state is not None and state not in builder_states():
-            raise AppStreamUsageError(
-                f"states: {state!r} is not an image builder state; "
-                f"allowed: {', '.join(builder_states())} or None (deleted)"
-            )
-    actual = fake.states(name)
+    for i, state in enumerate(states):
+        check_assert_state(state, f"states[{i}]")
+    lineage = _lineage(fake, name)
+    actual = lineage.states
     if list(states) == actual:
         return
-    history = fake.history(name)
-    if len(actual) > len(history):
-        causes = ["seeded"] + [t.operation for t in history]
-    else:
-        causes = [t.operation for t in history]
     first = next(
         (i for i, (e, a) in enumerate(zip(states, actual, strict=False)) if e != a),
         min(len(states), len(actual)),
     )
+    raise AssertionError(_transitions_diff(name, list(states), lineage, first))
+
+
+def _transitions_diff(name: str, expected: list[str | None], lineage: _Lineage, first: int) -> str:
+    """Expected and actual states side by side, the first difference marked with ``>``."""
+    actual = lineage.states
+    rows = []
+    for i in range(max(len(expected), len(actual))):
+        rows.append(
+            (
+                _state_text(expected[i]) if i < len(expected) else _ABSENT,
+                _state_text(actual[i]) if i < len(actual) else _ABSENT,
+                lineage.causes[i] if i < len(actual) else "",
+            )
+        )
+    width = max(len("expected"), *(max(len(e), len(a)) for e, a, _ in rows)) + 2
     lines = [
-        f"image builder {name!r} went through other states than expected:",
-        f"      {'expected':<24}{'actual':<24}caused by",
+        f"image builder {name!r} went through other states than expected "
+        f"(first difference at step {first}):",
+        f"      {'expected':<{width}}{'actual':<{width}}caused by",
     ]
-    for i in range(max(len(states), len(actual))):
-        e = states[i] if i < len(states) else "-"
-        a = ("(deleted)" if actual[i] is None else actual[i]) if i < len(actual) else "-"
-        e_text = "(deleted)" if e is None else e
-        cause = causes[i] if i < len(causes) else ""
+    for i, (e, a, cause) in enumerate(rows):
         mark = ">" if i == first else " "
-        lines.append(f"{mark} {i:>2}  {e_text:<24}{a:<24}{cause}")
-    raise AssertionError("\n".join(lines) + _pending_note(fake, name))
+        lines.append(f"{mark} {i:>2}  {e:<{width}}{a:<{width}}{cause}".rstrip())
+    if lineage.pending:
+        lines.append(f"  {lineage.pending}")
+    if "advance" in lineage.causes:
+        lines.append(
+            "  (advance: a pending transition completed, by DescribeImageBuilders polls "
+            "or appstream.advance())"
+        )
+    return "\n".join(lines)
 
 
-def _describe_calls(calls: list[Any]) -> str:
+def _call_text(call: Call, default_region: str, default_account: str) -> str:
+    args = ", ".join(f"{k}={v!r}" for k, v in call.params.items())
+    text = f"{call.operation}({args})"
+    if call.error_code:
+        text += f" -> {call.error_code}"
+    if (call.region, call.account_id) != (default_region, default_account):
+        text += f"  [{call.account_id}/{call.region}]"
+    return text
+
+
+def _times(n: int) -> str:
+    return f"{n} time" if n == 1 else f"{n} times"
+
+
+def calls_listing(fake: FakeAppStream, calls: list[Call], marked: Sequence[Call], aws: str) -> str:
+    """The calls made, numbered from 1, ``*`` marking ``marked``; indented for a failure message.
+
+    Beyond :data:`MAX_LISTED_CALLS` calls, only the ``aws`` ones are listed, the others counted.
+    """
     if not calls:
-        return "  (no AppStream calls were made)"
-    return "\n".join(
-        f"  {i}. {c.operation}({', '.join(f'{k}={v!r}' for k, v in c.params.items())})"
-        + (f" -> {c.error_code}" if c.error_code else "")
-        for i, c in enumerate(calls, 1)
+        return "  no AppStream calls were made"
+    ids = {id(c) for c in marked}
+    numbered = list(enumerate(calls, 1))
+    which = ""
+    notes = []
+    if len(calls) > MAX_LISTED_CALLS:
+        same = [(i, c) for i, c in numbered if c.operation == aws]
+        numbered = same[:MAX_LISTED_CALLS]
+        which = f", the {aws} ones"
+        if len(same) > len(numbered):
+            notes.append(f"{len(same) - len(numbered)} more {aws}")
+        others = Counter(c.operation for c in calls if c.operation != aws)
+        if others:
+            notes.append("other calls: " + ", ".join(f"{op} x{n}" for op, n in others.items()))
+    legend = ", * marks the matching ones" if ids else ""
+    lines = [f"  AppStream calls made ({len(calls)}){which}{legend}:"]
+    width = len(str(len(calls)))
+    for i, call in numbered:
+        mark = "*" if id(call) in ids else " "
+        lines.append(f"    {mark} {i:>{width}}. {_call_text(call, fake.region, fake.account_id)}")
+    if notes:
+        lines.append(f"    ... {'; '.join(notes)} (appstream.calls has them all)")
+    return "\n".join(lines)
+
+
+def _matches(call: Call, aws: str, params: Mapping[str, Any]) -> bool:
+    # The expected value is on the left, so matchers such as unittest.mock.ANY decide.
+    return call.operation == aws and all(
+        key in call.params and value == call.params[key] for key, value in params.items()
     )
 
 
 def assert_called(
-    fake: FakeAppStream, operation: str, *, times: int | None = None, **params: Any
+    fake: FakeAppStream, operation_: str, *, times: int | None = None, **params: Any
 ) -> None:
-    """``operation`` was called, ``times`` times if given, with ``params`` among its parameters."""
+    """``operation_`` (either spelling) was called: ``times`` times if given, else at least once.
+
+    ``params`` (wire names, as the client takes them) must be among the call's parameters;
+    failed calls count too. Every call the fake answered counts, in any region.
+
+    Example::
+
+        appstream.assert_called("stop_image_builder", times=1, Name="b")
+    """
     __tracebackhide__ = True
-    aws = _aws_operation(operation)
+    aws = check_operation(operation_)
+    expected = _check_times(times)
+    _check_params(aws, params)
     calls = fake.calls
-    matching = [
-        c
-        for c in calls
-        if c.operation == aws and all(c.params.get(k, _MISSING) == v for k, v in params.items())
-    ]
-    if (times is None and matching) or (times is not None and len(matching) == times):
+    matching = [c for c in calls if _matches(c, aws, params)]
+    if (expected is None and matching) or len(matching) == expected:
         return
-    wanted = f"{aws}({', '.join(f'{k}={v!r}' for k, v in params.items())})"
-    count = "at least once" if times is None else f"{times} time(s)"
+    wanted = aws + (" with " + ", ".join(f"{k}={v!r}" for k, v in params.items()) if params else "")
+    want = "at least once" if expected is None else _times(expected)
     raise AssertionError(
-        f"expected {wanted} to be called {count}, it was called {len(matching)} time(s); "
-        f"calls made:\n{_describe_calls(calls)}"
+        f"{wanted} was called {_times(len(matching))}, expected {want}\n"
+        + calls_listing(fake, calls, matching, aws)
     )
 
 
-def assert_not_called(fake: FakeAppStream, operation: str) -> None:
-    """``operation`` was never called."""
+def assert_not_called(fake: FakeAppStream, operation_: str) -> None:
+    """``operation_`` (either spelling) was never called, in any region.
+
+    Example::
+
+        appstream.assert_not_called("DeleteImageBuilder")
+    """
     __tracebackhide__ = True
-    aws = _aws_operation(operation)
+    aws = check_operation(operation_)
     calls = fake.calls
     made = [c for c in calls if c.operation == aws]
     if made:
         raise AssertionError(
-            f"expected {aws} not to be called, it was called {len(made)} time(s); "
-            f"calls made:\n{_describe_calls(calls)}"
+            f"{aws} was called {_times(len(made))}, expected never\n"
+            + calls_listing(fake, calls, made, aws)
         )
 
 
-_MISSING = object()
+# -- ImageBuilder == ImageBuilder (pytest_assertrepr_compare) --------------------------------
+
+
+def _differences(path: str, left: Any, right: Any) -> list[str]:
+    """``path: left != right`` for each differing leaf; mappings are compared key by key."""
+    if left == right:
+        return []
+    if isinstance(left, Mapping) and isinstance(right, Mapping):
+        lines: list[str] = []
+        for key in [*left, *(k for k in right if k not in left)]:
+            sub = f"{path}[{key!r}]"
+            if key not in right:
+                lines.append(f"{sub}: {left[key]!r} != (absent)")
+            elif key not in left:
+                lines.append(f"{sub}: (absent) != {right[key]!r}")
+            else:
+                lines.extend(_differences(sub, left[key], right[key]))
+        return lines
+    return [f"{path}: {left!r} != {right!r}"]
+
+
+def compare_builders(left: ImageBuilder, right: ImageBuilder) -> list[str]:
+    """pytest's explanation of a failing ``left == right``: only the differing fields.
+
+    >>> compare_builders(ImageBuilder(name="b", arn="a", state="RUNNING"),
+    ...                  ImageBuilder(name="b", arn="a", state="STOPPED"))[1:3]
+    ['Differing fields (left != right):', "  state: 'RUNNING' != 'STOPPED'"]
+    """
+    lines: list[str] = []
+    differing = 0
+    fields = attrs.fields(ImageBuilder)
+    for field in fields:
+        found = _differences(field.name, getattr(left, field.name), getattr(right, field.name))
+        differing += bool(found)
+        lines.extend(f"  {line}" for line in found)
+    return [
+        f"{_short(left)} == {_short(right)}",
+        "Differing fields (left != right):",
+        *lines,
+        f"({len(fields) - differing} identical fields not shown)",
+    ]
+
+
+def _short(builder: ImageBuilder) -> str:
+    return f"ImageBuilder(name={builder.name!r}, state={builder.state!r}, ...)"

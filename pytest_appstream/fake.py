@@ -13,16 +13,16 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
 from . import assertions, wire
 from .errors import AppStreamUsageError, ServiceError
-from .faults import Fault, FaultQueue, check_fault
-from .model import Call, ImageBuilder, Transition, operation_names
+from .faults import Fault, FaultQueue, make_fault
+from .model import Call, ImageBuilder, Transition, botocore_session, operation_names
 from .registry import Registry
-from .seeding import build_builder, check_fields, check_name, check_state
+from .seeding import build_builder, check_fields, check_state
 from .service import HANDLERS, Context, complete
 from .transitions import POLICIES
 from .validation import check_input
@@ -36,18 +36,45 @@ FAKE_CREDENTIALS = {
 }
 
 
+#: Region names look like ``us-east-1``, ``us-gov-west-1``, ``ap-southeast-5``.
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
+
+
+def check_setting(setting: str, value: object, argument: str | None = None) -> None:
+    """A clear error for a bad fake setting; ``argument`` names it (default: ``setting``).
+
+    >>> check_setting("polls", -1)
+    Traceback (most recent call last):
+    ...
+    pytest_appstream.errors.AppStreamUsageError: polls=-1 is not allowed; allowed: an int >= 0
+    """
+    argument = argument or setting
+    if setting == "region" and not (isinstance(value, str) and _REGION.fullmatch(value)):
+        known = ", ".join(botocore_session().get_available_regions("appstream"))
+        raise AppStreamUsageError(
+            f"{argument}={value!r} is not a region name; allowed: a name like 'us-east-1' "
+            f"(AppStream's regions in this botocore: {known})"
+        )
+    if setting == "account_id" and not (
+        isinstance(value, str) and len(value) == 12 and value.isdigit()
+    ):
+        raise AppStreamUsageError(
+            f"{argument}={value!r} is not an account id; allowed: a string of 12 digits"
+        )
+    if setting == "transitions" and value not in POLICIES:
+        raise AppStreamUsageError(
+            f"{argument}={value!r} is not a transitions policy; allowed: {', '.join(POLICIES)}"
+        )
+    if setting == "polls" and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+        raise AppStreamUsageError(f"{argument}={value!r} is not allowed; allowed: an int >= 0")
+
+
 def check_settings(region: object, account_id: object, transitions: object, polls: object) -> None:
     """Clear errors for bad fake settings (the ``appstream`` marker's and the options')."""
-    if not isinstance(region, str) or not region:
-        raise AppStreamUsageError(f"region={region!r} must be a region name like 'us-east-1'")
-    if not (isinstance(account_id, str) and len(account_id) == 12 and account_id.isdigit()):
-        raise AppStreamUsageError(f"account_id={account_id!r} must be a string of 12 digits")
-    if transitions not in POLICIES:
-        raise AppStreamUsageError(
-            f"transitions={transitions!r} is not a transitions policy; allowed: {', '.join(POLICIES)}"
-        )
-    if not isinstance(polls, int) or isinstance(polls, bool) or polls < 0:
-        raise AppStreamUsageError(f"polls={polls!r} must be an int >= 0")
+    check_setting("region", region)
+    check_setting("account_id", account_id)
+    check_setting("transitions", transitions)
+    check_setting("polls", polls)
 
 
 class FakeAppStream:
@@ -165,7 +192,8 @@ class FakeAppStream:
             )
             if self.registry.get(self.account_id, self.region, builder.name) is not None:
                 raise AppStreamUsageError(
-                    f"name={name!r}: an image builder of that name is already seeded"
+                    f"name={name!r} is already seeded in {self.account_id}/{self.region}; "
+                    "allowed: a name not yet used"
                 )
             self.registry.seed(self.account_id, self.region, builder)
             self._seeded += 1
@@ -288,39 +316,49 @@ class FakeAppStream:
         error_code: str,
         *,
         name: str | None = None,
-        when: Callable[[Mapping[str, Any]], bool] | None = None,
+        when: Callable[[Mapping[str, Any]], object] | None = None,
         times: int | None = 1,
         message: str | None = None,
     ) -> Fault:
-        """Answer matching calls with ``error_code`` instead of the rules (see the faults guide).
+        """Answer matching calls with ``error_code`` instead of applying the rules.
 
-        >>> FakeAppStream().inject("stop_image_builder", "ThrottlingException", times=2).times
-        2
+        ``operation`` in either spelling; ``error_code`` any error the operation's model lists, or
+        a common AWS error (``ThrottlingException``, ``InternalFailure``, ``ServiceUnavailable``,
+        ...). The fault answers calls naming the builder ``name`` (any call if ``None``) for which
+        ``when(params)`` is true, ``times`` times (``None``: every matching call); faults answer
+        in injection order. A faulted call changes nothing and is recorded in :attr:`calls`.
+
+        >>> fault = FakeAppStream().inject("stop_image_builder", "ThrottlingException", times=2)
+        >>> fault.operation, fault.times
+        ('StopImageBuilder', 2)
         """
         __tracebackhide__ = True
-        aws_name, code = check_fault(operation, error_code, times)
-        if name is not None:
-            check_name(name)
-        if when is not None and not callable(when):
-            raise AppStreamUsageError(
-                f"when={when!r} must be a callable taking the request parameters"
-            )
-        if message is not None and not isinstance(message, str):
-            raise AppStreamUsageError(f"message={message!r} must be a string")
-        return self.faults.add(Fault(aws_name, code, name, when, times, message))
+        return self.faults.add(
+            make_fault(operation, error_code, name=name, when=when, times=times, message=message)
+        )
 
     def resource_not_found(
         self,
         operation: str = "stop_image_builder",
         *,
         name: str | None = None,
+        when: Callable[[Mapping[str, Any]], object] | None = None,
         times: int | None = 1,
         message: str | None = None,
     ) -> Fault:
-        """Inject ResourceNotFoundException (``stop_image_builder`` by default)."""
+        """Inject ResourceNotFoundException (``stop_image_builder`` by default); see :meth:`inject`.
+
+        >>> FakeAppStream().resource_not_found(name="nightly").error_code
+        'ResourceNotFoundException'
+        """
         __tracebackhide__ = True
         return self.inject(
-            operation, "ResourceNotFoundException", name=name, times=times, message=message
+            operation,
+            "ResourceNotFoundException",
+            name=name,
+            when=when,
+            times=times,
+            message=message,
         )
 
     def operation_not_permitted(
@@ -328,13 +366,23 @@ class FakeAppStream:
         operation: str = "stop_image_builder",
         *,
         name: str | None = None,
+        when: Callable[[Mapping[str, Any]], object] | None = None,
         times: int | None = 1,
         message: str | None = None,
     ) -> Fault:
-        """Inject OperationNotPermittedException (``stop_image_builder`` by default)."""
+        """Inject OperationNotPermittedException (``stop_image_builder`` by default); see :meth:`inject`.
+
+        >>> FakeAppStream().operation_not_permitted(times=None).times is None
+        True
+        """
         __tracebackhide__ = True
         return self.inject(
-            operation, "OperationNotPermittedException", name=name, times=times, message=message
+            operation,
+            "OperationNotPermittedException",
+            name=name,
+            when=when,
+            times=times,
+            message=message,
         )
 
     def concurrent_modification(
@@ -342,34 +390,65 @@ class FakeAppStream:
         operation: str = "stop_image_builder",
         *,
         name: str | None = None,
+        when: Callable[[Mapping[str, Any]], object] | None = None,
         times: int | None = 1,
         message: str | None = None,
     ) -> Fault:
-        """Inject ConcurrentModificationException (``stop_image_builder`` by default)."""
+        """Inject ConcurrentModificationException (``stop_image_builder`` by default); see :meth:`inject`.
+
+        >>> FakeAppStream().concurrent_modification("delete_image_builder").operation
+        'DeleteImageBuilder'
+        """
         __tracebackhide__ = True
         return self.inject(
-            operation, "ConcurrentModificationException", name=name, times=times, message=message
+            operation,
+            "ConcurrentModificationException",
+            name=name,
+            when=when,
+            times=times,
+            message=message,
         )
 
     # -- assertions ----------------------------------------------------------------------------
 
-    def assert_state(self, name: str, state: str) -> None:
-        """Assert that ``name`` is in ``state`` now."""
+    def assert_state(self, name: str, state: str | None) -> None:
+        """Assert that ``name`` is in ``state`` now (``None``: it was deleted).
+
+        A failure shows the states it went through and, if a transition is pending, how it
+        would complete::
+
+            appstream.assert_state("b", "STOPPED")
+        """
         __tracebackhide__ = True
         assertions.assert_state(self, name, state)
 
-    def assert_transitions(self, name: str, states: list[str | None]) -> None:
-        """Assert the exact sequence of states ``name`` has been in, seed state first."""
+    def assert_transitions(self, name: str, states: Sequence[str | None]) -> None:
+        """Assert the exact sequence of states ``name`` has been in, seed state first.
+
+        A failure shows expected and actual side by side, the first difference marked::
+
+            appstream.assert_transitions("b", ["RUNNING", "STOPPING", "STOPPED"])
+        """
         __tracebackhide__ = True
         assertions.assert_transitions(self, name, states)
 
     def assert_called(self, operation: str, *, times: int | None = None, **params: Any) -> None:
-        """Assert ``operation`` was called (``times`` times, with ``params`` if given)."""
+        """Assert ``operation`` (either spelling) was called: ``times`` times, or at least once.
+
+        ``params`` (wire names) must be among the call's parameters; a failure lists the calls::
+
+            appstream.assert_called("stop_image_builder", times=1, Name="b")
+        """
         __tracebackhide__ = True
         assertions.assert_called(self, operation, times=times, **params)
 
     def assert_not_called(self, operation: str) -> None:
-        """Assert ``operation`` was never called."""
+        """Assert ``operation`` (either spelling) was never called.
+
+        A failure lists the calls::
+
+            appstream.assert_not_called("delete_image_builder")
+        """
         __tracebackhide__ = True
         assertions.assert_not_called(self, operation)
 

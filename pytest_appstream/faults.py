@@ -1,10 +1,11 @@
-"""The injection queue: errors a test asks the fake to answer instead of the real rules.
+"""The injection queue: errors a test asks the fake to answer instead of applying its rules.
 
-Faults match by operation, builder name (if given) and predicate (if given); the oldest matching
-fault answers first, ``times`` times (``None``: every matching call).
+A fault matches a call by operation, builder name (if given) and predicate (if given); the oldest
+matching fault answers first, ``times`` times (``None``: every matching call). It is answered on
+the wire like an AWS error: the code in the body's ``__type``, a message, the HTTP status.
 
 >>> q = FaultQueue()
->>> q.add(Fault("StopImageBuilder", "ConcurrentModificationException", name="b"))
+>>> _ = q.add(make_fault("stop_image_builder", "ConcurrentModificationException", name="b"))
 >>> q.take("StopImageBuilder", {"Name": "b"}).error_code
 'ConcurrentModificationException'
 >>> q.take("StopImageBuilder", {"Name": "b"}) is None
@@ -13,30 +14,73 @@ True
 
 from __future__ import annotations
 
+import copy
+import difflib
 import re
 import threading
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, cast
 
 import attrs
+from botocore import xform_name
 
 from .errors import AppStreamUsageError
-from .model import modeled_errors, operation, operation_name, operation_names
+from .model import modeled_errors, operation_name, operation_names, service_model
+from .seeding import check_name
 
-#: Errors any AWS JSON operation can answer, with their HTTP status (AWS "Common Errors").
+Predicate = Callable[[Mapping[str, Any]], object]
+
+#: Errors every AWS operation can answer besides its modeled ones, with their HTTP status: the
+#: "Common Errors" of AWS API references, plus the JSON protocol's ValidationException and
+#: UnrecognizedClientException. botocore retries the 5xx ones and ThrottlingException.
 COMMON_ERRORS: dict[str, int] = {
     "ThrottlingException": 400,
-    "ValidationException": 400,
-    "AccessDeniedException": 400,
-    "UnrecognizedClientException": 400,
     "InternalFailure": 500,
-    "InternalServerError": 500,
     "ServiceUnavailable": 503,
+    "AccessDeniedException": 400,
+    "IncompleteSignature": 400,
+    "InvalidAction": 400,
+    "InvalidClientTokenId": 403,
+    "NotAuthorized": 400,
+    "OptInRequired": 403,
+    "RequestExpired": 400,
+    "UnrecognizedClientException": 400,
+    "ValidationError": 400,
+    "ValidationException": 400,
 }
 
-#: Messages of the three documented StopImageBuilder errors (AWS API reference wording, with the
-#: builder and account named as AWS's runtime messages do). ``{name}`` and ``{account}`` are filled.
-DEFAULT_MESSAGES = {
+#: Default messages. Fields: ``{operation}``, ``{account}``, and ``{name}`` for the
+#: ``IMAGE_BUILDER_MESSAGES`` used when the call names an image builder. The wording is AWS's
+#: (API reference descriptions, common-error texts); naming the builder and account is the style of
+#: AppStream's runtime messages (AWS_FACTS.md). Other codes use the model's description.
+COMMON_MESSAGES = {
+    "ThrottlingException": "Rate exceeded",
+    "InternalFailure": (
+        "The request processing has failed because of an unknown error, exception or failure."
+    ),
+    "ServiceUnavailable": "The request has failed due to a temporary failure of the server.",
+    "AccessDeniedException": (
+        "User: arn:aws:iam::{account}:user/testing is not authorized to perform: "
+        "appstream:{operation} because no identity-based policy allows the "
+        "appstream:{operation} action"
+    ),
+    "IncompleteSignature": "The request signature does not conform to AWS standards.",
+    "InvalidAction": (
+        "The action or operation requested is invalid. Verify that the action is typed correctly."
+    ),
+    "InvalidClientTokenId": "The security token included in the request is invalid.",
+    "NotAuthorized": "You do not have permission to perform this action.",
+    "OptInRequired": "The AWS access key ID needs a subscription for the service.",
+    "RequestExpired": (
+        "The request reached the service more than 15 minutes after the date stamp on the request."
+    ),
+    "UnrecognizedClientException": "The security token included in the request is invalid.",
+    "ValidationError": "The input fails to satisfy the constraints specified by an AWS service.",
+    "ValidationException": (
+        "The input fails to satisfy the constraints specified by an AWS service."
+    ),
+}
+IMAGE_BUILDER_MESSAGES = {
     "ResourceNotFoundException": "The image builder {name} for account {account} does not exist.",
     "OperationNotPermittedException": (
         "The attempted operation is not permitted on image builder {name} for account {account}."
@@ -45,92 +89,169 @@ DEFAULT_MESSAGES = {
         "An API error occurred on image builder {name} for account {account}. "
         "Wait a few minutes and try again."
     ),
-    "ThrottlingException": "Rate exceeded",
-    "InternalFailure": "The request processing has failed because of an unknown error.",
-    "ServiceUnavailable": "The request has failed due to a temporary failure of the server.",
+    "ResourceAlreadyExistsException": (
+        "The image builder {name} for account {account} already exists."
+    ),
+    "ResourceNotAvailableException": (
+        "The image builder {name} for account {account} exists and is not in use, "
+        "but isn't available."
+    ),
 }
+#: Every default message template, by code.
+DEFAULT_MESSAGES = {**COMMON_MESSAGES, **IMAGE_BUILDER_MESSAGES}
+
+
+def names_in(params: Mapping[str, Any]) -> list[str]:
+    """The image builder names a request is about: ``Name``, ``Names`` or an image-builder ARN."""
+    if isinstance(params.get("Name"), str):
+        return [params["Name"]]
+    if isinstance(params.get("Names"), list):
+        return [n for n in params["Names"] if isinstance(n, str)]
+    arn = params.get("ResourceArn")
+    if isinstance(arn, str) and ":image-builder/" in arn:
+        return [arn.rpartition("/")[2]]
+    return []
+
+
+def error_documentation(code: str) -> str | None:
+    """The model's one-line description of an error shape, without HTML tags."""
+    try:
+        doc = service_model().shape_for(code).documentation
+    except Exception:  # botocore raises NoShapeFoundError, and a KeyError for some names
+        return None
+    return re.sub(r"<[^>]+>", "", str(doc)).strip() or None
 
 
 @attrs.define
 class Fault:
-    """One injected error: which calls it answers and how often (``times=None``: always)."""
+    """One injected error: which calls it answers, how often (``times=None``: always), and how.
+
+    ``used`` counts the calls it has answered.
+    """
 
     operation: str
     error_code: str
     name: str | None = None
-    when: Callable[[Mapping[str, Any]], bool] | None = None
+    when: Predicate | None = None
     times: int | None = 1
     message: str | None = None
     used: int = 0
 
     def matches(self, operation_: str, params: Mapping[str, Any]) -> bool:
         """True when this fault answers ``operation_`` called with ``params``."""
+        __tracebackhide__ = True
         if operation_ != self.operation:
             return False
         if self.name is not None and self.name not in names_in(params):
             return False
-        return self.when is None or bool(self.when(params))
+        if self.when is None:
+            return True
+        try:
+            return bool(self.when(copy.deepcopy(dict(params))))
+        except Exception as error:
+            raise AppStreamUsageError(
+                f"the when= predicate of the fault {self.describe()} raised "
+                f"{type(error).__name__}: {error} (called with {dict(params)!r})"
+            ) from error
 
     def exhausted(self) -> bool:
         """True once used ``times`` times."""
         return self.times is not None and self.used >= self.times
 
     def status(self) -> int:
-        """The HTTP status AWS answers this error with."""
+        """The HTTP status AWS answers this error with (400 for every modeled error)."""
         return COMMON_ERRORS.get(self.error_code, 400)
 
     def text(self, params: Mapping[str, Any], account: str) -> str:
-        """The error message: the given one, or AWS's style for the code."""
+        """The error message: the given one, or AWS's wording for the code (see :data:`COMMON_MESSAGES`)."""
         if self.message is not None:
             return self.message
-        name = next(iter(names_in(params)), "<unnamed>")
-        template = DEFAULT_MESSAGES.get(self.error_code)
-        if template is None:
-            return error_documentation(self.error_code) or self.error_code
-        return template.format(name=name, account=account)
+        names = names_in(params)
+        fields = {"operation": self.operation, "account": account}
+        if names and ("ImageBuilder" in self.operation or "ResourceArn" in params):
+            template = IMAGE_BUILDER_MESSAGES.get(self.error_code)
+            if template is not None:
+                name = self.name if self.name in names else names[0]
+                return template.format(name=name, **fields)
+        template = COMMON_MESSAGES.get(self.error_code)
+        if template is not None:
+            return template.format(**fields)
+        return error_documentation(self.error_code) or self.error_code
+
+    def describe(self) -> str:
+        """``StopImageBuilder -> ThrottlingException (name='b', times=2)``, for messages."""
+        options = [f"name={self.name!r}"] if self.name is not None else []
+        options += ["when=<predicate>"] if self.when is not None else []
+        options.append(f"times={self.times!r}")
+        return f"{self.operation} -> {self.error_code} ({', '.join(options)})"
 
 
-def names_in(params: Mapping[str, Any]) -> list[str]:
-    """The builder names a request is about (``Name``, ``Names`` or the ARN's last part)."""
-    if "Name" in params:
-        return [params["Name"]]
-    if "Names" in params:
-        return list(params["Names"])
-    if "ResourceArn" in params:
-        return [str(params["ResourceArn"]).rpartition("/")[2]]
-    return []
+def allowed_errors(aws_operation: str) -> tuple[str, ...]:
+    """The codes a fault may use for an operation: its modeled errors, then the common ones."""
+    return modeled_errors(aws_operation) + tuple(COMMON_ERRORS)
 
 
-def error_documentation(code: str) -> str | None:
-    """The model's one-line documentation of an error shape, without HTML tags."""
-    from .model import service_model
+def _hint(value: object, choices: list[str], cutoff: float = 0.6) -> str:
+    if not isinstance(value, str):
+        return ""
+    close = difflib.get_close_matches(value, choices, n=1, cutoff=cutoff)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
+
+def make_fault(
+    operation: object,
+    error_code: object,
+    *,
+    name: object = None,
+    when: object = None,
+    times: object = 1,
+    message: object = None,
+) -> Fault:
+    """A checked :class:`Fault`, or an :class:`AppStreamUsageError` naming the bad argument.
+
+    ``operation`` is in either spelling; ``error_code`` must be an error the operation's model
+    lists, or one of :data:`COMMON_ERRORS`.
+    """
     try:
-        doc = service_model().shape_for(code).documentation
-    except Exception:
-        return None
-    return re.sub(r"<[^>]+>", "", str(doc)).strip() or None
-
-
-def check_fault(operation_: object, error_code: object, times: object) -> tuple[str, str]:
-    """The AWS operation name and error code of a fault to inject, or a clear usage error."""
-    try:
-        aws_name = operation_name(str(operation_))
+        aws_name = operation_name(operation) if isinstance(operation, str) else ""
     except KeyError:
+        aws_name = ""
+    if not aws_name:
+        snake = [xform_name(op) for op in operation_names()]
         raise AppStreamUsageError(
-            f"operation={operation_!r} is not an AppStream operation; "
+            f"operation={operation!r} is not an AppStream operation"
+            f"{_hint(operation, [*operation_names(), *snake], cutoff=0.9)}; "
             f"allowed (either spelling): {', '.join(operation_names())}"
-        ) from None
-    allowed = modeled_errors(aws_name) + tuple(COMMON_ERRORS)
+        )
+    allowed = allowed_errors(aws_name)
     if error_code not in allowed:
         raise AppStreamUsageError(
-            f"error_code={error_code!r} is not an error {aws_name} can answer; "
-            f"allowed: {', '.join(allowed)}"
+            f"error_code={error_code!r} is not an error {aws_name} can answer"
+            f"{_hint(error_code, list(allowed))}; allowed: {', '.join(allowed)} "
+            "(the errors its model lists, then the errors common to every AWS operation)"
         )
+    assert isinstance(error_code, str)
     if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times < 1):
-        raise AppStreamUsageError(f"times={times!r} must be a positive int or None (every call)")
-    assert operation(aws_name) is not None
-    return aws_name, str(error_code)
+        raise AppStreamUsageError(
+            f"times={times!r} is not allowed; allowed: an int >= 1, or None (every matching call)"
+        )
+    if name is not None:
+        check_name(name)
+    if when is not None and not callable(when):
+        raise AppStreamUsageError(
+            f"when={when!r} is not callable; allowed: None, or a function taking the request "
+            "parameters (a dict in wire form) and returning True to answer with the fault"
+        )
+    if message is not None and not isinstance(message, str):
+        raise AppStreamUsageError(f"message={message!r} is not allowed; allowed: a string or None")
+    return Fault(
+        aws_name,
+        error_code,
+        cast("str | None", name),
+        cast("Predicate | None", when),
+        times,
+        message,
+    )
 
 
 class FaultQueue:
@@ -138,7 +259,7 @@ class FaultQueue:
 
     def __init__(self) -> None:
         self._faults: list[Fault] = []
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a predicate may inspect the fake (or inject)
 
     def add(self, fault: Fault) -> Fault:
         """Queue ``fault`` after the ones already injected."""
@@ -146,18 +267,24 @@ class FaultQueue:
             self._faults.append(fault)
         return fault
 
-    def take(self, operation_: str, params: Mapping[str, Any]) -> Fault | None:
+    def take(self, operation: str, params: Mapping[str, Any]) -> Fault | None:
         """The oldest fault that answers this call, counted as used once; None if none does."""
-        if not self._faults:
-            return None
+        __tracebackhide__ = True
         with self._lock:
             for fault in self._faults:
-                if not fault.exhausted() and fault.matches(operation_, params):
+                if not fault.exhausted() and fault.matches(operation, params):
                     fault.used += 1
                     return fault
         return None
 
     def unused(self) -> list[Fault]:
-        """Faults with a fixed ``times`` that were not used that many times."""
+        """Faults with a fixed ``times`` that have not answered that many calls."""
         with self._lock:
             return [f for f in self._faults if f.times is not None and not f.exhausted()]
+
+    def __iter__(self) -> Iterator[Fault]:
+        with self._lock:
+            return iter(list(self._faults))
+
+    def __len__(self) -> int:
+        return len(self._faults)

@@ -10,8 +10,10 @@ Loaded through the ``pytest11`` entry point ``appstream``; a test asks for a fix
 
 from __future__ import annotations
 
+import inspect
 import json
-from collections.abc import Generator, Iterator, Mapping
+import os
+from collections.abc import Callable, Generator, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -19,16 +21,20 @@ import attrs
 import pytest
 from botocore.client import BaseClient
 
-from . import clients, wire
+from . import assertions, clients, wire
 from .errors import AppStreamUsageError
-from .fake import FakeAppStream, check_settings
+from .fake import FakeAppStream, check_setting
+from .model import ImageBuilder
+from .seeding import show
+from .stub import Stubber
 
 MARKERS = {
     "appstream_builder": "appstream_builder(name, *, state='RUNNING', **fields): seed one "
     "AppStream image builder (fields: snake_case ImageBuilder members, nested values in wire form)",
     "appstream_builders_from": "appstream_builders_from(path): seed image builders from a JSON "
-    "file (a list of objects like appstream_builder's keyword arguments, with 'name')",
-    "appstream_fault": "appstream_fault(operation, error_code, *, name=None, times=1, "
+    "(or, with PyYAML installed, YAML) file relative to the test file: a list of objects like "
+    "appstream_builder's arguments, with 'name'",
+    "appstream_fault": "appstream_fault(operation, error_code, *, name=None, when=None, times=1, "
     "message=None): answer matching AppStream calls with an error",
     "appstream": "appstream(region='us-east-1', account_id='123456789012', "
     "transitions='polled', polls=1, assert_all_stubs_used=True, assert_all_faults_used=True): "
@@ -58,6 +64,8 @@ class Settings:
 
 
 _SETTING_NAMES = tuple(a.name for a in attrs.fields(Settings))
+#: Settings that are also ini and command-line options (``--appstream-account-id``, ...).
+_OPTION_SETTINGS = ("region", "account_id", "transitions", "polls")
 _suite_settings = pytest.StashKey[Settings]()
 _call_report = pytest.StashKey[pytest.TestReport]()
 
@@ -85,6 +93,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "appstream_block_real", "same as --appstream-block-real", type="bool", default=False
     )
+    parser.addini(
+        "appstream_assert_all_faults_used",
+        "fail a test whose injected faults (with a fixed times) were not all used (default true)",
+        type="bool",
+        default=True,
+    )
 
 
 def _option(config: pytest.Config, name: str) -> Any:
@@ -92,27 +106,32 @@ def _option(config: pytest.Config, name: str) -> Any:
     return config.getini(name) if value is None else value
 
 
+def _suite(config: pytest.Config) -> Settings:
+    """Whole-suite settings: command-line options over ini options over the defaults."""
+    values: dict[str, Any] = {}
+    for setting in _OPTION_SETTINGS:
+        dest = f"appstream_{setting}"
+        value = config.getoption(dest)
+        source = f"--appstream-{setting.replace('_', '-')}"
+        if value is None:
+            value, source = config.getini(dest), f"ini option {dest}"
+        if value is None or value == "":
+            continue
+        if setting == "polls" and isinstance(value, str):
+            value = int(value) if value.strip().isdigit() else value
+        try:
+            check_setting(setting, value, source)
+        except AppStreamUsageError as error:
+            raise pytest.UsageError(f"pytest-appstream: {error}") from None
+        values[setting] = value
+    values["assert_all_faults_used"] = config.getini("appstream_assert_all_faults_used")
+    return Settings(**values)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     for line in MARKERS.values():
         config.addinivalue_line("markers", line)
-    values: dict[str, Any] = {}
-    for setting in ("region", "account_id", "transitions", "polls"):
-        value = _option(config, f"appstream_{setting}")
-        if value is not None:
-            values[setting] = value
-    if "polls" in values:
-        try:
-            values["polls"] = int(values["polls"])
-        except ValueError:
-            raise pytest.UsageError(
-                f"appstream_polls={values['polls']!r} must be an int >= 0"
-            ) from None
-    settings = Settings(**values)
-    try:
-        check_settings(settings.region, settings.account_id, settings.transitions, settings.polls)
-    except AppStreamUsageError as error:
-        raise pytest.UsageError(f"pytest-appstream options: {error}") from None
-    config.stash[_suite_settings] = settings
+    config.stash[_suite_settings] = _suite(config)
     if _option(config, "appstream_block_real"):
         wire.block_real(True)
 
@@ -132,151 +151,213 @@ def pytest_runtest_makereport(
     return report
 
 
+# -- markers ------------------------------------------------------------------------------------
+#
+# Markers apply from the test function, its class and its module (``pytestmark``). They are read
+# in the order pytest's ``item.iter_markers()`` yields them: the test's own first (stacked
+# decorators from the one nearest ``def`` upwards), then the class's, then the module's. Where two
+# levels conflict (a setting, a builder of the same name), the closest wins.
+
+
 def _describe(mark: pytest.Mark) -> str:
-    args = [repr(a) for a in mark.args] + [f"{k}={v!r}" for k, v in mark.kwargs.items()]
+    args = [show(a) for a in mark.args] + [f"{k}={show(v)}" for k, v in mark.kwargs.items()]
     return f"@pytest.mark.{mark.name}({', '.join(args)})"
 
 
-def _bad_marker(request: pytest.FixtureRequest, mark: pytest.Mark, problem: object) -> NoReturn:
+def _bad_marker(mark: pytest.Mark, problem: object) -> NoReturn:
+    """Error the test at setup with one message naming the marker, without a traceback."""
     __tracebackhide__ = True
-    pytest.fail(f"{request.node.nodeid}: {_describe(mark)}: {problem}", pytrace=False)
+    raise pytest.fail.Exception(f"{_describe(mark)}: {problem}", pytrace=False) from None
 
 
-def _marks(request: pytest.FixtureRequest, name: str) -> list[list[pytest.Mark]]:
-    """``name`` markers per level, closest level (the test) first."""
+def _marks(request: pytest.FixtureRequest, *names: str) -> list[list[pytest.Mark]]:
+    """The markers called ``names`` per level, closest level (the test) first."""
     return [
-        [m for m in node.own_markers if m.name == name]
+        [m for m in node.own_markers if m.name in names]
         for node in reversed(request.node.listchain())
     ]
 
 
+def _bind(mark: pytest.Mark, signature: inspect.Signature) -> dict[str, Any]:
+    """The marker's arguments by parameter name, or a setup error quoting the signature."""
+    __tracebackhide__ = True
+    try:
+        bound = signature.bind(*mark.args, **mark.kwargs)
+    except TypeError as error:
+        _bad_marker(mark, f"{error}; signature: {mark.name}{signature}")
+    arguments = dict(bound.arguments)
+    arguments.update(arguments.pop("fields", {}))
+    return arguments
+
+
+def _signature(function: Callable[..., None]) -> inspect.Signature:
+    """The marker's signature as users read it (no annotations)."""
+    signature = inspect.signature(function)
+    return signature.replace(
+        parameters=[
+            p.replace(annotation=inspect.Parameter.empty) for p in signature.parameters.values()
+        ],
+        return_annotation=inspect.Signature.empty,
+    )
+
+
+def _builder_marker(name: str, *, state: str = "RUNNING", **fields: Any) -> None: ...
+def _fault_marker(
+    operation: str,
+    error_code: str,
+    *,
+    name: str | None = None,
+    when: Callable[[Mapping[str, Any]], object] | None = None,
+    times: int | None = 1,
+    message: str | None = None,
+) -> None: ...
+def _builders_from_marker(path: str) -> None: ...
+
+
+_BUILDER = _signature(_builder_marker)
+_FAULT = _signature(_fault_marker)
+_BUILDERS_FROM = _signature(_builders_from_marker)
+
+
 def _settings(request: pytest.FixtureRequest) -> Settings:
+    """The suite settings, overridden by ``appstream`` markers (the closest wins)."""
     __tracebackhide__ = True
     settings = request.config.stash.get(_suite_settings, Settings())
-    marks = [m for level in _marks(request, "appstream") for m in level]
-    if not marks:
-        return settings
     values: dict[str, Any] = {}
-    for mark in reversed(marks):  # farthest first, so the closest wins
-        if mark.args:
-            _bad_marker(request, mark, "takes keyword arguments only: " + ", ".join(_SETTING_NAMES))
-        unknown = [k for k in mark.kwargs if k not in _SETTING_NAMES]
-        if unknown:
-            _bad_marker(
-                request,
-                mark,
-                f"unknown argument {unknown[0]!r}; allowed: {', '.join(_SETTING_NAMES)}",
-            )
-        for flag in ("assert_all_stubs_used", "assert_all_faults_used"):
-            if flag in mark.kwargs and not isinstance(mark.kwargs[flag], bool):
-                _bad_marker(request, mark, f"{flag}={mark.kwargs[flag]!r} must be True or False")
-        try:
-            check_settings(
-                **{
-                    k: mark.kwargs.get(k, getattr(settings, k))
-                    for k in ("region", "account_id", "transitions", "polls")
-                }
-            )
-        except AppStreamUsageError as error:
-            _bad_marker(request, mark, error)
-        values.update(mark.kwargs)
+    for level in reversed(_marks(request, "appstream")):  # farthest first: the closest wins
+        for mark in level:
+            if mark.args:
+                _bad_marker(
+                    mark, f"takes keyword arguments only; allowed: {', '.join(_SETTING_NAMES)}"
+                )
+            for key, value in mark.kwargs.items():
+                if key not in _SETTING_NAMES:
+                    _bad_marker(
+                        mark, f"unknown argument {key!r}; allowed: {', '.join(_SETTING_NAMES)}"
+                    )
+                if key.startswith("assert_") and not isinstance(value, bool):
+                    _bad_marker(mark, f"{key}={value!r} is not allowed; allowed: True or False")
+                try:
+                    check_setting(key, value)
+                except AppStreamUsageError as error:
+                    _bad_marker(mark, error)
+                values[key] = value
     return attrs.evolve(settings, **values)
 
 
-def _seed_file(request: pytest.FixtureRequest, mark: pytest.Mark) -> list[dict[str, Any]]:
-    __tracebackhide__ = True
-    if len(mark.args) != 1 or mark.kwargs or not isinstance(mark.args[0], (str, Path)):
-        _bad_marker(request, mark, "takes one argument: the path of a JSON file")
-    path = Path(request.node.path).parent / mark.args[0]
+def _load(path: Path) -> Any:
+    """The parsed data file: JSON, or YAML when PyYAML is importable (never a dependency)."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix in (".yaml", ".yml"):
+        try:
+            import yaml  # type: ignore[import-untyped, unused-ignore]
+        except ImportError:
+            raise ImportError(
+                f"reading {path.name} needs PyYAML, which is not installed; allowed: a .json "
+                "file, or a .yaml/.yml file once PyYAML is installed (pip install PyYAML)"
+            ) from None
+        try:
+            return yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            raise ValueError(f"{path} is not valid YAML: {error}") from None
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        _bad_marker(request, mark, f"cannot read {path}: {error.strerror}")
-    try:
-        entries = json.loads(text)
+        return json.loads(text)
     except ValueError as error:
-        _bad_marker(request, mark, f"{path} is not valid JSON: {error}")
+        raise ValueError(f"{path} is not valid JSON: {error}") from None
+
+
+_DATA_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+def _seed_file(request: pytest.FixtureRequest, mark: pytest.Mark) -> list[dict[str, Any]]:
+    """The entries of an ``appstream_builders_from`` file, relative to the test file's folder."""
+    __tracebackhide__ = True
+    given = _bind(mark, _BUILDERS_FROM)["path"]
+    if not isinstance(given, (str, os.PathLike)):
+        _bad_marker(mark, f"path={given!r} is not allowed; allowed: a str or pathlib.Path")
+    path = Path(request.node.path).parent / given
+    if path.suffix not in _DATA_SUFFIXES:
+        _bad_marker(
+            mark, f"path={str(given)!r} is not allowed; allowed: a {', '.join(_DATA_SUFFIXES)} file"
+        )
+    try:
+        entries = _load(path)
+    except OSError as error:
+        _bad_marker(
+            mark,
+            f"cannot read path={str(given)!r} ({path}, relative to the test file's folder): "
+            f"{error.strerror}",
+        )
+    except (ImportError, ValueError) as error:
+        _bad_marker(mark, error)
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        _bad_marker(request, mark, f"{path} must hold a JSON list of objects, each with a 'name'")
+        _bad_marker(
+            mark,
+            f"{path} holds {type(entries).__name__}; allowed: a list of objects, each with a "
+            "'name' and the other arguments of appstream_builder (state, snake_case fields)",
+        )
     return entries
 
 
-def _builder_marks(
-    request: pytest.FixtureRequest,
-) -> list[tuple[pytest.Mark, Mapping[str, Any], str | None]]:
-    """Every builder to seed: (marker, its arguments, file entry label), closest name wins."""
+#: One builder to seed: the marker, its arguments (with ``name``), and a label for file entries.
+_Seed = tuple[pytest.Mark, dict[str, Any], str]
+
+
+def _builder_marks(request: pytest.FixtureRequest) -> list[_Seed]:
+    """Every builder to seed, in marker order; the closest level wins on a name."""
     __tracebackhide__ = True
-    chosen: dict[str, tuple[pytest.Mark, Mapping[str, Any], str | None]] = {}
-    order: list[tuple[int, str]] = []
-    levels = list(
-        zip(
-            _marks(request, "appstream_builder"),
-            _marks(request, "appstream_builders_from"),
-            strict=True,
-        )
-    )
-    for depth, (builder_marks, file_marks) in enumerate(levels):
-        here: set[str] = set()
-        seeds: list[tuple[pytest.Mark, Mapping[str, Any], str | None]] = []
-        for mark in file_marks:
-            for i, entry in enumerate(_seed_file(request, mark)):
-                seeds.append((mark, entry, f"entry {i}"))
-        for mark in builder_marks:
-            if len(mark.args) != 1:
-                _bad_marker(request, mark, "takes one positional argument, the builder name")
-            seeds.append((mark, {"name": mark.args[0], **mark.kwargs}, None))
-        for mark, kwargs, label in seeds:
-            name = kwargs.get("name")
-            if not isinstance(name, str):
-                where = f"{label}: " if label else ""
-                _bad_marker(
-                    request, mark, f"{where}name={name!r} must be a builder name (a string)"
-                )
-            if name in here:
-                _bad_marker(
-                    request, mark, f"name={name!r}: an image builder of that name is already seeded"
-                )
-            here.add(name)
-            if name not in chosen:
-                chosen[name] = (mark, kwargs, label)
-                order.append((-depth, name))
-    return [chosen[name] for _, name in sorted(order, key=lambda o: o[0])]
+    chosen: dict[str, _Seed] = {}
+    for level in _marks(request, "appstream_builder", "appstream_builders_from"):
+        here: dict[str, str] = {}
+        for mark in level:
+            if mark.name == "appstream_builder":
+                seeds: list[_Seed] = [(mark, _bind(mark, _BUILDER), "")]
+            else:
+                seeds = [
+                    (mark, dict(entry), f"entry {i}: ")
+                    for i, entry in enumerate(_seed_file(request, mark))
+                ]
+            for _, arguments, label in seeds:
+                name = arguments.get("name")
+                if name is None:
+                    _bad_marker(mark, f"{label}'name' is missing; allowed: an image builder name")
+                key = name if isinstance(name, str) else repr(name)
+                if key in here:
+                    _bad_marker(
+                        mark,
+                        f"{label}name={name!r} is seeded twice at the same level (also by "
+                        f"{here[key]}); allowed: one builder per name and level (a closer level "
+                        "overrides a farther one)",
+                    )
+                here[key] = _describe(mark)
+                chosen.setdefault(key, (mark, arguments, label))
+    return list(chosen.values())
 
 
 def _seed(request: pytest.FixtureRequest, fake: FakeAppStream) -> None:
+    """Seed the builders and inject the faults of the test's markers."""
     __tracebackhide__ = True
-    for mark, kwargs, label in _builder_marks(request):
-        arguments = dict(kwargs)
+    for mark, arguments, label in _builder_marks(request):
+        arguments = dict(arguments)
         name = arguments.pop("name")
         try:
             fake.add_builder(name, **arguments)
         except AppStreamUsageError as error:
-            _bad_marker(request, mark, f"{label}: {error}" if label else error)
-        except TypeError as error:
-            _bad_marker(request, mark, error)
-    for level in reversed(_marks(request, "appstream_fault")):
-        for mark in level:
-            if len(mark.args) != 2:
-                _bad_marker(request, mark, "takes two positional arguments: operation, error_code")
-            unknown = set(mark.kwargs) - {"name", "times", "message"}
-            if unknown:
-                _bad_marker(
-                    request,
-                    mark,
-                    f"unknown argument {sorted(unknown)[0]!r}; allowed: name, times, message",
-                )
-            try:
-                fake.inject(*mark.args, **mark.kwargs)
-            except AppStreamUsageError as error:
-                _bad_marker(request, mark, error)
+            _bad_marker(mark, f"{label}{error}")
+    for mark in request.node.iter_markers("appstream_fault"):
+        try:
+            fake.inject(**_bind(mark, _FAULT))
+        except AppStreamUsageError as error:
+            _bad_marker(mark, error)
 
 
 @pytest.fixture
 def appstream(request: pytest.FixtureRequest) -> Iterator[FakeAppStream]:
     """The in-memory AppStream service of this test, answering every AppStream client.
 
-    Seeded from ``appstream_builder`` / ``appstream_builders_from`` markers, configured by the
-    ``appstream`` marker. At teardown, injected faults that were never used fail the test.
+    Seeded from ``appstream_builder`` / ``appstream_builders_from`` markers, faults from
+    ``appstream_fault``, configured by the ``appstream`` marker. At teardown of a passed test,
+    faults injected with a fixed ``times`` that were not used up fail it.
     """
     settings = _settings(request)
     fake = settings.fake()
@@ -287,18 +368,13 @@ def appstream(request: pytest.FixtureRequest) -> Iterator[FakeAppStream]:
     finally:
         fake.deactivate()
     report = request.node.stash.get(_call_report, None)
-    if settings.assert_all_faults_used and (report is None or report.passed):
+    if settings.assert_all_faults_used and report is not None and report.passed:
         unused = fake.faults.unused()
         if unused:
-            lines = "\n".join(
-                f"  {f.operation} -> {f.error_code}"
-                + (f" (name={f.name!r})" if f.name else "")
-                + f": used {f.used} of {f.times} time(s)"
-                for f in unused
-            )
+            lines = "\n".join(f"  {f.describe()}: used {f.used} time(s)" for f in unused)
             pytest.fail(
-                "pytest-appstream: injected faults were not used up:\n"
-                f"{lines}\n(opt out with @pytest.mark.appstream(assert_all_faults_used=False))",
+                f"pytest-appstream: {len(unused)} injected fault(s) not used up:\n{lines}\n"
+                "(opt out with @pytest.mark.appstream(assert_all_faults_used=False))",
                 pytrace=False,
             )
 
@@ -311,3 +387,48 @@ def appstream_client(appstream: FakeAppStream) -> Iterator[BaseClient]:
         yield client
     finally:
         clients.give_back(client)
+
+
+def pytest_assertrepr_compare(
+    config: pytest.Config, op: str, left: object, right: object
+) -> list[str] | None:
+    """Explain a failing ``builder == other_builder``: only the fields that differ."""
+    if op == "==" and isinstance(left, ImageBuilder) and isinstance(right, ImageBuilder):
+        return assertions.compare_builders(left, right)
+    return None
+
+
+@pytest.fixture
+def appstream_stubber(
+    request: pytest.FixtureRequest, appstream: FakeAppStream, appstream_client: BaseClient
+) -> Iterator[Stubber]:
+    """A pass-through :class:`~pytest_appstream.Stubber` active on ``appstream_client``.
+
+    Queued responses answer first, in order; then the fake answers. At teardown, queued responses
+    never used fail the test (opt out with ``@pytest.mark.appstream(assert_all_stubs_used=False)``),
+    and so does any call the stubber refused, even if the code under test caught the error.
+    """
+    settings = _settings(request)
+    stubber = Stubber(appstream_client, passthrough=True)
+    stubber.activate()
+    try:
+        yield stubber
+    finally:
+        stubber.deactivate()
+    report = request.node.stash.get(_call_report, None)
+    if report is not None and not report.passed:
+        return
+    problems = []
+    if stubber.unexpected_calls:
+        problems.append(
+            "calls the stubber refused (the code under test may have caught the error):\n"
+            + "\n".join(f"  {error}" for error in stubber.unexpected_calls)
+        )
+    if settings.assert_all_stubs_used and stubber.pending:
+        problems.append(
+            "queued responses were not used:\n"
+            + "\n".join(f"  {queued}" for queued in stubber.pending)
+            + "\n(opt out with @pytest.mark.appstream(assert_all_stubs_used=False))"
+        )
+    if problems:
+        pytest.fail("pytest-appstream: appstream_stubber: " + "\n".join(problems), pytrace=False)

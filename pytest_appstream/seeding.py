@@ -1,7 +1,9 @@
 """Turning a seed (``add_builder`` / the ``appstream_builder`` marker) into an :class:`ImageBuilder`.
 
 Every argument is checked against the installed botocore model before anything is stored: field
-names, types, enums and nested wire-form keys. Unset fields get realistic, deterministic values.
+names, types, enums, lengths, patterns and nested wire-form keys. Unset fields get realistic values
+that depend only on the seed (name, region, account, and how many builders were seeded before), so
+the same seed always gives the same response.
 
 >>> b = build_builder("my-builder", region="us-east-1", account_id="123456789012", index=0)
 >>> b.arn, b.state, b.instance_type
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import hashlib
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -19,7 +22,6 @@ from typing import Any
 from botocore import xform_name
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 from botocore.utils import parse_timestamp
-from botocore.validate import ParamValidator
 
 from .errors import AppStreamUsageError
 from .model import (
@@ -35,9 +37,10 @@ from .model import (
 #: Seeded builders are created one minute apart from this instant (deterministic responses).
 BASE_CREATED_TIME = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
 DEFAULT_INSTANCE_TYPE = "stream.standard.medium"
+#: Agent versions are date-like on the wire (AWS_FACTS.md); the date is ours.
 DEFAULT_AGENT_VERSION = "10-02-2025"
 DEFAULT_PLATFORM = "WINDOWS_SERVER_2022"
-#: AWS-owned base images, one per platform (names as AWS publishes them; dates are ours).
+#: AWS-owned base images, one per platform (names in AWS's style; the dates are ours).
 BASE_IMAGES = {
     "WINDOWS": "AppStream-WinServer2012R2-06-12-2023",
     "WINDOWS_SERVER_2016": "AppStream-WinServer2016-06-12-2023",
@@ -49,11 +52,42 @@ BASE_IMAGES = {
     "ROCKY_LINUX8": "AppStream-RockyLinux8-06-12-2023",
     "UBUNTU_PRO_2404": "AppStream-UbuntuPro2404-06-12-2025",
 }
-_POSITIONAL = ("name", "state")
+#: Arguments of the seed that are not ``fields``.
+POSITIONAL = ("name", "state")
+
+_TYPE_WORDS = {
+    "string": "a string",
+    "boolean": "True or False",
+    "integer": "an int",
+    "long": "an int",
+    "float": "a number",
+    "double": "a number",
+    "timestamp": "a datetime, epoch seconds or an ISO 8601 string",
+    "blob": "bytes",
+    "structure": "a dict",
+    "map": "a dict",
+    "list": "a list",
+}
 
 
 def _allowed(values: object) -> str:
     return ", ".join(str(v) for v in values)  # type: ignore[attr-defined]
+
+
+def show(value: object, limit: int = 60) -> str:
+    """``repr(value)``, shortened to about ``limit`` characters for error messages."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 5]}...{text[-2:]}"
+
+
+def _fullmatch(pattern: str, value: str) -> bool:
+    """The model's ``^...$`` patterns, without ``$`` accepting a trailing newline."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"
+    return re.match(pattern, value) is not None
+
+
+# -- values -----------------------------------------------------------------------------------
 
 
 def partition(region: str) -> str:
@@ -71,7 +105,11 @@ def builder_arn(region: str, account_id: str, name: str) -> str:
 
 
 def image_arn(region: str, platform: str) -> str:
-    """The ARN of the AWS-owned base image of a platform (its account part is empty)."""
+    """The ARN of the AWS-owned base image of a platform (its account part is empty).
+
+    >>> image_arn("eu-west-1", "WINDOWS_SERVER_2019")
+    'arn:aws:appstream:eu-west-1::image/AppStream-WinServer2019-06-12-2023'
+    """
     return named_image_arn(region, "", BASE_IMAGES.get(platform, BASE_IMAGES[DEFAULT_PLATFORM]))
 
 
@@ -85,12 +123,66 @@ def named_image_arn(region: str, account_id: str, image_name: str) -> str:
     return f"arn:{partition(region)}:appstream:{region}:{owner}:image/{image_name}"
 
 
-def _platform_of_image(arn: str) -> str | None:
+def _platforms() -> tuple[str, ...]:
+    return tuple(getattr(shape("PlatformType"), "enum", ()))
+
+
+def default_platform() -> str:
+    """:data:`DEFAULT_PLATFORM`, or the newest Windows Server an older installed model knows.
+
+    >>> default_platform()
+    'WINDOWS_SERVER_2022'
+    """
+    known = _platforms()
+    if DEFAULT_PLATFORM in known or not known:
+        return DEFAULT_PLATFORM
+    windows = [p for p in known if p.startswith("WINDOWS")]
+    return (windows or list(known))[-1]
+
+
+def platform_of_image(arn: str) -> str | None:
+    """The platform of one of :data:`BASE_IMAGES` (any date), or None for another image."""
     image = arn.rpartition("/")[2]
     for platform, base in BASE_IMAGES.items():
-        if image.startswith(base.rsplit("-", 3)[0] + "-"):
+        if image.startswith(f"AppStream-{base.split('-')[1]}-") and platform in _platforms():
             return platform
     return None
+
+
+def _digest(*parts: str) -> str:
+    """Hex digits that depend only on ``parts`` (never on the process, unlike ``hash``)."""
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()
+
+
+def defaults(
+    name: str, *, region: str, account_id: str, index: int, platform: str
+) -> dict[str, Any]:
+    """Realistic values, by snake_case field, for a builder seeded without them.
+
+    Identifiers (subnet, security group, ENI, private IP) are derived from the account, region and
+    name; ``CreatedTime`` is :data:`BASE_CREATED_TIME` plus ``index`` minutes.
+    """
+    h = _digest(account_id, region, name)
+    return {
+        "arn": builder_arn(region, account_id, name),
+        "image_arn": image_arn(region, platform),
+        "display_name": name,
+        "instance_type": DEFAULT_INSTANCE_TYPE,
+        "platform": platform,
+        "vpc_config": {"SubnetIds": [f"subnet-{h[:17]}"], "SecurityGroupIds": [f"sg-{h[17:34]}"]},
+        "network_access_configuration": {
+            "EniPrivateIpAddress": f"10.0.{int(h[34:36], 16)}.{int(h[36:38], 16) % 250 + 4}",
+            "EniId": f"eni-{h[38:55]}",
+        },
+        "enable_default_internet_access": False,
+        "appstream_agent_version": DEFAULT_AGENT_VERSION,
+        "latest_appstream_agent_version": "TRUE",
+        "disable_imdsv1": False,
+        "created_time": BASE_CREATED_TIME + datetime.timedelta(minutes=index),
+    }
+
+
+# -- checks -----------------------------------------------------------------------------------
 
 
 def check_name(name: object, argument: str = "name") -> str:
@@ -98,95 +190,195 @@ def check_name(name: object, argument: str = "name") -> str:
     create_input = operation("CreateImageBuilder").input_shape
     assert create_input is not None
     pattern = create_input.members["Name"].metadata["pattern"]
-    if not isinstance(name, str) or not re.match(pattern, name):
+    if not isinstance(name, str) or not _fullmatch(pattern, name):
+        size = f" ({len(name)} characters)" if isinstance(name, str) else ""
         raise AppStreamUsageError(
-            f"{argument}={name!r} is not a valid image builder name: "
-            f"it must be a string matching {pattern} (1 to 101 characters)"
+            f"{argument}={show(name)}{size} is not a valid image builder name; allowed: "
+            f"1 to 101 letters, digits, '_', '.' or '-', starting with a letter or digit "
+            f"(pattern {pattern})"
         )
     return name
 
 
 def check_state(state: object, argument: str = "state") -> str:
     """A state of the installed model's ``ImageBuilderState``."""
-    if state not in builder_states():
+    if not isinstance(state, str) or state not in builder_states():
         raise AppStreamUsageError(
-            f"{argument}={state!r} is not an image builder state; allowed: {_allowed(builder_states())}"
+            f"{argument}={show(state)} is not an image builder state; "
+            f"allowed: {_allowed(builder_states())}"
         )
-    assert isinstance(state, str)
     return state
 
 
-def _nested_problems(shape: Shape, value: Any, path: str) -> list[str]:
-    """Enum values and snake_case keys in a wire-form value (ParamValidator checks the rest)."""
-    problems: list[str] = []
-    if isinstance(shape, StructureShape) and isinstance(value, Mapping):
-        wire_of = {xform_name(m): m for m in shape.members}
-        for key, item in value.items():
-            if key in shape.members:
-                problems += _nested_problems(shape.members[key], item, f"{path}.{key}")
-            elif key in wire_of:
-                problems.append(
-                    f"{path}: key {key!r} must be written in wire form, {wire_of[key]!r} "
-                    f"(nested values are given as in the AWS API)"
-                )
-    elif isinstance(shape, ListShape) and isinstance(value, list):
-        for i, item in enumerate(value):
-            problems += _nested_problems(shape.member, item, f"{path}[{i}]")
-    elif isinstance(shape, MapShape) and isinstance(value, Mapping):
-        for key, item in value.items():
-            problems += _nested_problems(shape.value, item, f"{path}[{key!r}]")
-    elif isinstance(value, str):
+def _limits(size: int, metadata: Mapping[str, Any], unit: str) -> str | None:
+    low, high = metadata.get("min"), metadata.get("max")
+    if (low is None or size >= low) and (high is None or size <= high):
+        return None
+    if low is not None and high is not None:
+        bounds = f"{low} to {high}"
+    else:
+        bounds = f"at least {low}" if low is not None else f"at most {high}"
+    return f"has {size} {unit}; allowed: {bounds} {unit}"
+
+
+def _timestamp(value: Any, bad_type: str) -> tuple[Any, str]:
+    """A timestamp as an aware UTC datetime (a naive datetime is taken as UTC)."""
+    if isinstance(value, datetime.datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
+        return aware.astimezone(datetime.timezone.utc), ""
+    try:
+        if isinstance(value, str):
+            return parse_timestamp(value).astimezone(datetime.timezone.utc), ""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return datetime.datetime.fromtimestamp(value, datetime.timezone.utc), ""
+    except (ValueError, TypeError, OverflowError, OSError):
+        pass
+    return value, bad_type
+
+
+def _scalar(shape: Shape, value: Any, path: str, metadata: Mapping[str, Any]) -> tuple[Any, str]:
+    """(value normalized, problem or "") for a scalar member."""
+    kind = shape.type_name
+    bad_type = (
+        f"{path}={show(value)} has the wrong type ({type(value).__name__}); "
+        f"allowed: {_TYPE_WORDS.get(kind, kind)}"
+    )
+    if kind == "string":
+        if not isinstance(value, str):
+            return value, bad_type
         enum = getattr(shape, "enum", None)
         if enum and value not in enum:
-            problems.append(f"{path}={value!r} is not allowed; allowed: {_allowed(enum)}")
-    return problems
+            return value, f"{path}={show(value)} is not a {shape.name}; allowed: {_allowed(enum)}"
+        pattern = metadata.get("pattern")
+        if pattern and not _fullmatch(pattern, value):
+            return (
+                value,
+                f"{path}={show(value)} is not allowed; allowed: strings matching {pattern}",
+            )
+        too = _limits(len(value), metadata, "characters")
+        return value, f"{path}={show(value)} {too}" if too else ""
+    if kind == "boolean":
+        return value, "" if isinstance(value, bool) else bad_type
+    if kind in ("integer", "long"):
+        if not isinstance(value, int) or isinstance(value, bool):
+            return value, bad_type
+        low, high = metadata.get("min"), metadata.get("max")
+        if (low is not None and value < low) or (high is not None and value > high):
+            return value, f"{path}={value!r} is out of range; allowed: {low} to {high}"
+        return value, ""
+    if kind in ("float", "double"):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return value, "" if ok else bad_type
+    if kind == "timestamp":
+        return _timestamp(value, bad_type)
+    if kind == "blob":
+        return value, "" if isinstance(value, (bytes, bytearray, str)) else bad_type
+    return value, ""
+
+
+def _walk(
+    shape: Shape, value: Any, path: str, problems: list[str], metadata: Mapping[str, Any]
+) -> Any:
+    """``value`` checked against ``shape`` in wire form, as a new value (timestamps made aware)."""
+    if isinstance(shape, StructureShape):
+        if not isinstance(value, Mapping):
+            problems.append(
+                f"{path}={show(value)} is not a dict; allowed: a {shape.name} in wire form "
+                f"with keys {_allowed(shape.members)}"
+            )
+            return value
+        wire_of = {xform_name(m): m for m in shape.members}
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if key in shape.members:
+                member = shape.members[key]
+                out[key] = _walk(member, item, f"{path}.{key}", problems, member.metadata)
+            elif key in wire_of:
+                problems.append(
+                    f"{path}: key {key!r} must be given in wire form, as in the AWS API: "
+                    f"{wire_of[key]!r}"
+                )
+            else:
+                problems.append(
+                    f"{path}: key {show(key)} is not a member of {shape.name}; "
+                    f"allowed: {_allowed(shape.members)}"
+                )
+        missing = [m for m in shape.required_members if m not in value]
+        if missing:
+            problems.append(f"{path}: {shape.name} requires the key(s) {_allowed(missing)}")
+        return out
+    if isinstance(shape, ListShape):
+        if not isinstance(value, (list, tuple)):
+            problems.append(
+                f"{path}={show(value)} is not a list; allowed: a list of {shape.member.name}"
+            )
+            return value
+        too = _limits(len(value), metadata, "items")
+        if too:
+            problems.append(f"{path}={show(value)} {too}")
+        return [
+            _walk(shape.member, item, f"{path}[{i}]", problems, shape.member.metadata)
+            for i, item in enumerate(value)
+        ]
+    if isinstance(shape, MapShape):
+        if not isinstance(value, Mapping):
+            problems.append(f"{path}={show(value)} is not a dict; allowed: a {shape.name}")
+            return value
+        return {
+            key: _walk(shape.value, item, f"{path}[{key!r}]", problems, shape.value.metadata)
+            for key, item in value.items()
+        }
+    checked, problem = _scalar(shape, value, path, metadata)
+    if problem:
+        problems.append(problem)
+    return checked
+
+
+def _create_constraints(member: str) -> Mapping[str, Any]:
+    """CreateImageBuilder's constraints on a member of the same name (e.g. Description <= 256)."""
+    create_input = operation("CreateImageBuilder").input_shape
+    assert create_input is not None
+    found = create_input.members.get(member)
+    return found.metadata if found is not None and found.type_name == "string" else {}
+
+
+def _unknown_field(field: str, value: object) -> str:
+    names = field_names()
+    choices = [f for f in names if f not in POSITIONAL]
+    if field in names.values():
+        hint = f" (fields are snake_case: did you mean {xform_name(field)!r}?)"
+    else:
+        close = difflib.get_close_matches(field, choices, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return (
+        f"{field}={show(value)} is not a field of ImageBuilder{hint}; allowed: {_allowed(choices)}"
+    )
 
 
 def check_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate snake_case fields against the model; return them keyed by wire name."""
+    """Validate snake_case fields against the model; return copies keyed by wire name.
+
+    ``None`` means "not set". Nested values are in wire form and checked against their shape.
+
+    >>> check_fields({"vpc_config": {"SubnetIds": ["subnet-1"]}})
+    {'VpcConfig': {'SubnetIds': ['subnet-1']}}
+    """
     names = field_names()
-    unknown = [f for f in fields if f not in names or f in _POSITIONAL]
+    unknown = [f for f in fields if f not in names or f in POSITIONAL]
     if unknown:
-        field = unknown[0]
-        close = difflib.get_close_matches(field, list(names), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        choices = _allowed(f for f in names if f not in _POSITIONAL)
-        raise AppStreamUsageError(
-            f"{field}={fields[field]!r} is not a field of ImageBuilder{hint}; allowed: {choices}"
-        )
-    wire = {names[f]: v for f, v in fields.items() if v is not None}
+        raise AppStreamUsageError(_unknown_field(unknown[0], fields[unknown[0]]))
     members = builder_members()
     problems: list[str] = []
-    for member, value in wire.items():
-        problems += _nested_problems(members[member], value, xform_name(member))
-    report = ParamValidator().validate({"Name": "name", **wire}, shape("ImageBuilder"))
-    if report.has_errors() and not problems:
-        problems = [_snake_head(line) for line in report.generate_report().splitlines()]
+    wire: dict[str, Any] = {}
+    for field, value in fields.items():
+        if value is None:
+            continue
+        member = names[field]
+        metadata = {**members[member].metadata, **_create_constraints(member)}
+        wire[member] = _walk(members[member], value, field, problems, metadata)
     if problems:
         raise AppStreamUsageError("; ".join(problems))
-    return {member: _aware(members[member], value) for member, value in wire.items()}
-
-
-def _aware(shape: Shape, value: Any) -> Any:
-    """``value`` with every timestamp in it as a timezone-aware datetime (as botocore returns)."""
-    if shape.type_name == "timestamp":
-        if isinstance(value, datetime.datetime):
-            return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
-        return parse_timestamp(value)
-    if isinstance(shape, StructureShape) and isinstance(value, Mapping):
-        return {
-            k: _aware(shape.members[k], v) if k in shape.members else v for k, v in value.items()
-        }
-    if isinstance(shape, ListShape) and isinstance(value, list):
-        return [_aware(shape.member, item) for item in value]
-    return value
-
-
-def _snake_head(line: str) -> str:
-    """ParamValidator names members in wire form; name the top one as the seed does."""
-    return re.sub(
-        r"(parameter |in )([A-Z][A-Za-z0-9]*)", lambda m: m[1] + xform_name(m[2]), line, count=1
-    )
+    return wire
 
 
 def build_builder(
@@ -198,35 +390,24 @@ def build_builder(
     index: int,
     **fields: Any,
 ) -> ImageBuilder:
-    """A checked :class:`ImageBuilder` with realistic defaults for every unset field.
+    """A checked :class:`ImageBuilder` with realistic :func:`defaults` for every unset field.
 
-    ``index`` (the count of builders seeded before it) makes ``CreatedTime`` deterministic.
+    ``index`` (the count of builders seeded before it) makes ``CreatedTime`` deterministic. The
+    platform follows a given ``image_arn`` of an AWS base image, and the image follows a given
+    ``platform``.
     """
     checked_name = check_name(name)
     checked_state = check_state(state)
-    wire = check_fields(fields)
-    snake = {xform_name(member): value for member, value in wire.items()}
+    snake = {xform_name(member): value for member, value in check_fields(fields).items()}
     platform = snake.get("platform")
     if platform is None:
         given_image = snake.get("image_arn")
-        platform = (given_image and _platform_of_image(given_image)) or DEFAULT_PLATFORM
-    created = snake.pop("created_time", None)
-    if created is not None and not isinstance(created, datetime.datetime):
-        created = parse_timestamp(created)
-    values: dict[str, Any] = {
-        "arn": builder_arn(region, account_id, checked_name),
-        "image_arn": image_arn(region, platform),
-        "display_name": checked_name,
-        "instance_type": DEFAULT_INSTANCE_TYPE,
-        "platform": platform,
-        "enable_default_internet_access": False,
-        "appstream_agent_version": DEFAULT_AGENT_VERSION,
-        "latest_appstream_agent_version": "TRUE",
-        "disable_imdsv1": False,
-        "created_time": created or BASE_CREATED_TIME + datetime.timedelta(minutes=index),
-    }
+        platform = (given_image and platform_of_image(given_image)) or default_platform()
+    values = defaults(
+        checked_name, region=region, account_id=account_id, index=index, platform=platform
+    )
     values.update(snake)
     members = field_names()
-    known = {k: v for k, v in values.items() if k in RECORD_FIELDS and k in members}
+    known = {k: v for k, v in values.items() if k in RECORD_FIELDS}
     extra = {members[k]: v for k, v in values.items() if k not in RECORD_FIELDS}
     return ImageBuilder(name=checked_name, state=checked_state, extra=extra, **known)

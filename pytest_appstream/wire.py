@@ -8,7 +8,8 @@ the JSON response or ``__type`` error, and botocore's own parser, retry handler 
 from there.
 AppStream requests are not signed then (no credentials are needed); the fake reads the caller's
 region from the ``Authorization`` credential scope, as AWS does. Other services are untouched.
-Retries the fake causes (throttling, 5xx) are not slept: botocore's delay is skipped.
+Retries the fake causes (throttling, 5xx) are not slept: botocore's retry handler decides as
+against AWS, but its delay (and adaptive mode's client-side rate-limit wait) is skipped.
 
 Example, with the :class:`~pytest_appstream.FakeAppStream` as the backend::
 
@@ -23,13 +24,13 @@ import email.utils
 import json
 import threading
 import time
-from collections.abc import Mapping
 from typing import Any, Protocol
 
 from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
 from botocore.endpoint import Endpoint
 from botocore.hooks import HierarchicalEmitter, first_non_none_response
 from botocore.model import OperationModel
+from botocore.retries.adaptive import ClientRateLimiter
 from botocore.signers import RequestSigner
 
 CONTENT_TYPE = "application/x-amz-json-1.1"
@@ -49,6 +50,13 @@ class Backend(Protocol):
         """A fresh ``x-amzn-RequestId``."""
 
 
+class Headers(Protocol):
+    """Request headers looked up case-insensitively (botocore's, http.server's, a dict)."""
+
+    def get(self, name: str, /) -> Any:
+        """The header's value, or None."""
+
+
 class RealCallBlockedError(RuntimeError):
     """An AppStream call tried to reach AWS while ``--appstream-block-real`` was on."""
 
@@ -61,6 +69,7 @@ _original_send: Any = getattr(Endpoint, "_send")  # noqa: B009
 _original_sign = RequestSigner.sign
 _original_needs_retry: Any = getattr(Endpoint, "_needs_retry")  # noqa: B009
 _original_emit = HierarchicalEmitter.emit
+_original_rate_limit: Any = ClientRateLimiter.on_sending_request
 _BEFORE_SEND = "before-send.appstream."
 
 
@@ -102,7 +111,7 @@ def _text(value: str | bytes | None) -> str:
 
 
 def answer(
-    backend: Backend, headers: Mapping[str, Any], body: bytes | str | None
+    backend: Backend, headers: Headers, body: bytes | str | None
 ) -> tuple[int, dict[str, str], bytes]:
     """Answer one AWS JSON 1.1 request: (status, headers, body). Also serves the HTTP endpoint."""
     target = _text(headers.get("X-Amz-Target"))
@@ -213,11 +222,19 @@ def _needs_retry(
     return bool(delay is not None and delay is not False)
 
 
+def _rate_limit(self: Any, request: AWSPreparedRequest, **kwargs: Any) -> None:
+    """Adaptive retry mode's client-side rate limit, which waits in wall time, minus the wait."""
+    target = _text(request.headers.get("X-Amz-Target"))
+    if _backend is None or not target.startswith(TARGET_PREFIX):
+        _original_rate_limit(self, request, **kwargs)
+
+
 #: (class, attribute, botocore's original, ours): every patch, installed and removed together.
 _PATCHES: tuple[tuple[type, str, Any, Any], ...] = (
     (HierarchicalEmitter, "emit", _original_emit, _emit),
     (Endpoint, "_send", _original_send, _send),
     (Endpoint, "_needs_retry", _original_needs_retry, _needs_retry),
+    (ClientRateLimiter, "on_sending_request", _original_rate_limit, _rate_limit),
     (RequestSigner, "sign", _original_sign, _sign),
 )
 
@@ -268,6 +285,11 @@ def block_real(enabled: bool) -> None:
             _install()
         else:
             _uninstall()
+
+
+def attached() -> Backend | None:
+    """The backend answering AppStream requests now (the active fake), or None."""
+    return _backend
 
 
 def is_attached() -> bool:

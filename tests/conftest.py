@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import hypothesis  # noqa: F401  # imported once: pytester's inner runs re-import it otherwise (~0.5 s each)
 import pytest
 
 from pytest_appstream.fake import FakeAppStream

@@ -19,6 +19,7 @@ from pytest_appstream.errors import ServiceError
 from pytest_appstream.model import builder_states, modeled_errors, operation_names
 from pytest_appstream.service import ACTIONS, HANDLERS, STABLE_STATES
 from pytest_appstream.validation import check_input, compiled, java
+from tests import guide
 
 INTERMEDIATE = [s for s in builder_states() if s not in STABLE_STATES]
 NOW = datetime.datetime.now(datetime.timezone.utc)
@@ -679,11 +680,15 @@ def test_set_state_to_the_same_state_records_no_transition() -> None:
     [
         ({"state": "BROKEN"}, "state='BROKEN' is not an image builder state; allowed: PENDING,"),
         ({"state": "failed"}, "state='failed' is not an image builder state"),
-        ({"reason": {"Code": "BOGUS"}}, "reason.Code='BOGUS' is not allowed; allowed: "),
-        ({"reason": "boom"}, "Invalid type for parameter reason, value: boom"),
-        ({"reason": {"code": "INTERNAL_ERROR"}}, "reason: key 'code' must be written in wire"),
-        ({"errors": {"ErrorCode": "X"}}, "Invalid type for parameter errors"),
-        ({"errors": [{"ErrorCode": "X"}]}, "errors[0].ErrorCode='X' is not allowed"),
+        (
+            {"reason": {"Code": "BOGUS"}},
+            "reason.Code='BOGUS' is not a ImageBuilderStateChangeReasonCode; "
+            "allowed: INTERNAL_ERROR, IMAGE_UNAVAILABLE",
+        ),
+        ({"reason": "boom"}, "reason='boom' is not a dict"),
+        ({"reason": {"code": "INTERNAL_ERROR"}}, "reason: key 'code' must be given in wire form"),
+        ({"errors": {"ErrorCode": "X"}}, "errors={'ErrorCode': 'X'} is not a list"),
+        ({"errors": [{"ErrorCode": "X"}]}, "errors[0].ErrorCode='X' is not a FleetErrorCode"),
     ],
 )
 def test_bad_set_state_arguments_are_clear_and_change_nothing(kwargs: dict, text: str) -> None:
@@ -847,5 +852,13 @@ def test_set_state_lets_code_meet_a_failed_builder(pytester: pytest.Pytester) ->
         """,
     )
     result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["*reason.Code='OOPS' is not allowed; allowed: INTERNAL_ERROR*"])
+    result.stdout.fnmatch_lines(["*reason.Code='OOPS' is not a *; allowed: INTERNAL_ERROR*"])
     assert "pytest_appstream/fake.py" not in result.stdout.str()
+
+
+def test_the_guide_examples_pass(pytester: pytest.Pytester) -> None:
+    modules = guide.example_tests("lifecycle.md")
+    pytester.makepyfile(**modules)
+    result = pytester.runpytest("-p", "no:randomly", "-p", "no:cacheprovider", "--strict-markers")
+    result.assert_outcomes(passed=sum(source.count("def test_") for source in modules.values()))
+    assert len(modules) == 3

@@ -41,14 +41,18 @@ def stop(name: str, client: Any = CLIENT, attempts: int = 3, pause: float = 0.0)
     return False
 
 
-def wait_until_stopped(names: Iterable[str], client: Any = CLIENT, polls: int = 60, pause: float = 0.0) -> None:
+def wait_until_stopped(
+    names: Iterable[str], client: Any = CLIENT, polls: int = 60, pause: float = 0.0
+) -> None:
     """Poll DescribeImageBuilders until every builder is STOPPED (AppStream has no waiter)."""
     waiting = set(names)
     for _ in range(polls):
         if not waiting:
             return
         pages = client.get_paginator("describe_image_builders").paginate(Names=sorted(waiting))
-        waiting = {b["Name"] for page in pages for b in page["ImageBuilders"] if b["State"] != "STOPPED"}
+        waiting = {
+            b["Name"] for page in pages for b in page["ImageBuilders"] if b["State"] != "STOPPED"
+        }
         time.sleep(pause)
     if waiting:
         raise TimeoutError(f"still not STOPPED: {', '.join(sorted(waiting))}")
@@ -57,7 +61,9 @@ def wait_until_stopped(names: Iterable[str], client: Any = CLIENT, polls: int = 
 def stop_idle(keep: Iterable[str] = (), client: Any = CLIENT, pause: float = 0.0) -> list[str]:
     """Stop every RUNNING builder not in ``keep``; return the names stopped."""
     keep = set(keep)
-    stopped = [n for n in running_builders(client) if n not in keep and stop(n, client, pause=pause)]
+    stopped = [
+        n for n in running_builders(client) if n not in keep and stop(n, client, pause=pause)
+    ]
     wait_until_stopped(stopped, client, pause=pause)
     return stopped
 
