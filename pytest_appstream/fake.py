@@ -25,6 +25,7 @@ from .registry import Registry
 from .seeding import build_builder, check_fields, check_state
 from .service import HANDLERS, Context, complete
 from .transitions import POLICIES
+from .validation import check_input
 
 #: Environment a test gets while the fake is active: fake credentials and the fake's region.
 FAKE_CREDENTIALS = {
@@ -128,6 +129,7 @@ class FakeAppStream:
                 handler = HANDLERS.get(operation)
                 if handler is None:
                     raise _unimplemented(operation)
+                check_input(operation, params)
                 body = handler(ctx, params)
             except ServiceError as error:
                 self._calls.append(Call(operation, params, error.code, ctx.region, ctx.account))
@@ -271,19 +273,29 @@ class FakeAppStream:
         reason: Mapping[str, Any] | None = None,
         errors: list[Mapping[str, Any]] | None = None,
     ) -> ImageBuilder:
-        """Force ``name`` into any state of the model (a pending transition is dropped).
+        """Force ``name`` into any state of the model, recorded in its history as ``"set_state"``.
 
-        ``reason`` and ``errors`` are the wire-form ``StateChangeReason`` and ``ImageBuilderErrors``::
+        ``reason`` and ``errors`` are the wire-form ``StateChangeReason`` and
+        ``ImageBuilderErrors`` of the new state (left out: cleared). A pending transition is
+        dropped: a forced in-between state (``PENDING``, ``DELETING``, ...) stays until changed
+        again. Every argument is checked before anything changes::
 
-            appstream.set_state("b", "FAILED", reason={"Code": "INTERNAL_ERROR", "Message": "boom"})
+            appstream.set_state(
+                "b", "FAILED",
+                reason={"Code": "INTERNAL_ERROR", "Message": "The instance failed to boot."},
+                errors=[{"ErrorCode": "INTERNAL_SERVICE_ERROR", "ErrorMessage": "boom"}],
+            )
         """
         __tracebackhide__ = True
         with self.registry.lock:
             self.builder(name)
             check_state(state)
-            wire_fields = check_fields(
-                {"state_change_reason": reason, "image_builder_errors": errors}
-            )
+            try:
+                wire_fields = check_fields(
+                    {"state_change_reason": reason, "image_builder_errors": errors}
+                )
+            except AppStreamUsageError as error:
+                raise AppStreamUsageError(_as_set_state_arguments(str(error))) from None
             entry = self.registry.set_state(
                 self.account_id,
                 self.region,
@@ -439,6 +451,12 @@ class FakeAppStream:
         """
         __tracebackhide__ = True
         assertions.assert_not_called(self, operation)
+
+
+def _as_set_state_arguments(text: str) -> str:
+    """A seed-field error message, naming ``set_state``'s own arguments instead."""
+    text = re.sub(r"\bstate_change_reason\b", "reason", text)
+    return re.sub(r"\bimage_builder_errors\b", "errors", text)
 
 
 def _unimplemented(operation: str) -> ServiceError:

@@ -13,15 +13,23 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
+import datetime
+import hashlib
+import json
 import operator
 from collections.abc import Callable
 from typing import Any
 
 import attrs
+from botocore import xform_name
 
-from .errors import ServiceError
+from .errors import AppStreamUsageError, ServiceError
+from .model import builder_members, shape
 from .registry import Entry, Registry
+from .seeding import DEFAULT_AGENT_VERSION, build_builder, named_image_arn, partition
 from .transitions import Pending, reads_for
+from .validation import message, problem
 
 Params = dict[str, Any]
 Response = dict[str, Any]
@@ -33,6 +41,13 @@ STABLE_STATES = ("RUNNING", "STOPPED", "FAILED")
 
 #: Page size of DescribeImageBuilders without MaxResults. AWS does not document it: ours.
 DEFAULT_PAGE_SIZE = 25
+
+#: CreateImageBuilderStreamingURL ``Validity`` in seconds: default and bounds (API reference).
+DEFAULT_VALIDITY = 3600
+VALIDITY_RANGE = (1, 604800)
+
+#: ``AppstreamAgentVersion`` input meaning "the newest agent" (the newest is ours: a date).
+LATEST_AGENT = "LATEST"
 
 
 @attrs.frozen
@@ -108,8 +123,11 @@ def read(ctx: Context, name: str) -> Entry:
     return entry
 
 
-def act(ctx: Context, operation: str, name: str) -> Entry:
-    """Apply a rule of :data:`ACTIONS` to a builder: check its state, enter the in-between state."""
+def act(ctx: Context, operation: str, name: str, **changes: Any) -> Entry:
+    """Apply a rule of :data:`ACTIONS` to a builder: check its state, enter the in-between state.
+
+    ``changes`` (snake_case builder fields) are applied with the state, only if the rule allows.
+    """
     action = ACTIONS[operation]
     entry = read(ctx, name)
     state = entry.builder.state
@@ -123,14 +141,163 @@ def act(ctx: Context, operation: str, name: str) -> Entry:
             "ConcurrentModificationException",
             f"{where} Wait until the current operation completes, then try again. {needs}",
         )
-    ctx.registry.set_state(ctx.account, ctx.region, name, action.via, operation)
+    ctx.registry.set_state(ctx.account, ctx.region, name, action.via, operation, **changes)
     entry.pending = Pending(action.to, reads_for(ctx.policy, ctx.polls))
     return entry
+
+
+def create_image_builder(ctx: Context, params: Params) -> Response:
+    """CreateImageBuilder: a new builder, PENDING -> RUNNING; ImageName or ImageArn; tags kept."""
+    name = params["Name"]
+    given = [member for member in ("ImageName", "ImageArn") if member in params]
+    if len(given) != 1:
+        which = "Both were" if given else "Neither was"
+        raise ServiceError(
+            "InvalidParameterCombinationException",
+            f"Either ImageName or ImageArn must be specified, but not both. {which} specified.",
+        )
+    if _settled(ctx, ctx.registry.get(ctx.account, ctx.region, name)) is not None:
+        raise ServiceError(
+            "ResourceAlreadyExistsException",
+            f"The image builder {name} already exists for account {ctx.account}.",
+        )
+    members = builder_members()
+    fields = {
+        xform_name(member): copy.deepcopy(value)
+        for member, value in params.items()
+        if member in members and member != "Name"
+    }
+    if "ImageName" in params:
+        fields["image_arn"] = named_image_arn(ctx.region, ctx.account, params["ImageName"])
+    fields.update(_agent(params.get("AppstreamAgentVersion")))
+    try:
+        builder = build_builder(
+            name,
+            state="PENDING",
+            region=ctx.region,
+            account_id=ctx.account,
+            index=0,
+            created_time=datetime.datetime.now(datetime.timezone.utc),
+            **fields,
+        )
+    except AppStreamUsageError as error:  # input validation lets nothing through to here
+        raise ServiceError("ValidationException", str(error)) from None
+    entry = ctx.registry.seed(ctx.account, ctx.region, builder, operation="CreateImageBuilder")
+    entry.tags = dict(params.get("Tags", {}))
+    entry.pending = Pending("RUNNING", reads_for(ctx.policy, ctx.polls))
+    return {"ImageBuilder": builder.wire_items()}
+
+
+def _agent(version: str | None) -> dict[str, str]:
+    """The agent fields of a builder asked for ``version`` (``LATEST``: the newest, ours)."""
+    if version is None:
+        return {}
+    if version == LATEST_AGENT:
+        version = DEFAULT_AGENT_VERSION
+    latest = "TRUE" if version == DEFAULT_AGENT_VERSION else "FALSE"
+    return {"appstream_agent_version": version, "latest_appstream_agent_version": latest}
+
+
+def start_image_builder(ctx: Context, params: Params) -> Response:
+    """StartImageBuilder: STOPPED -> PENDING -> RUNNING (``AppstreamAgentVersion`` applied)."""
+    changes = _agent(params.get("AppstreamAgentVersion"))
+    entry = act(ctx, "StartImageBuilder", params["Name"], **changes)
+    return {"ImageBuilder": entry.builder.wire_items()}
 
 
 def stop_image_builder(ctx: Context, params: Params) -> Response:
     """StopImageBuilder: RUNNING -> STOPPING -> STOPPED."""
     return {"ImageBuilder": act(ctx, "StopImageBuilder", params["Name"]).builder.wire_items()}
+
+
+def delete_image_builder(ctx: Context, params: Params) -> Response:
+    """DeleteImageBuilder: RUNNING, STOPPED or FAILED -> DELETING -> gone."""
+    return {"ImageBuilder": act(ctx, "DeleteImageBuilder", params["Name"]).builder.wire_items()}
+
+
+def create_image_builder_streaming_url(ctx: Context, params: Params) -> Response:
+    """CreateImageBuilderStreamingURL: RUNNING only; ``Validity`` 1-604800 s (default 3600)."""
+    name = params["Name"]
+    validity = params.get("Validity", DEFAULT_VALIDITY)
+    low, high = VALIDITY_RANGE
+    if not low <= validity <= high:
+        bound = (
+            f"less than or equal to {high}"
+            if validity > high
+            else f"greater than or equal to {low}"
+        )
+        raise ServiceError(
+            "ValidationException",
+            message([problem(validity, "validity", f"Member must have value {bound}")]),
+        )
+    entry = read(ctx, name)
+    state = entry.builder.state
+    if state != "RUNNING":
+        raise ServiceError(
+            "OperationNotPermittedException",
+            f"The image builder {name} for account {ctx.account} is {state}. "
+            "The image builder must be in a RUNNING state to connect.",
+        )
+    expires = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=validity)
+    return {"StreamingURL": streaming_url(ctx, name, expires), "Expires": expires}
+
+
+def streaming_url(ctx: Context, name: str, expires: datetime.datetime) -> str:
+    """A plausible, deterministic streaming URL (real ones carry a signed, opaque token)."""
+    token = json.dumps(
+        {
+            "type": "IMAGE_BUILDER",
+            "expires": int(expires.timestamp()),
+            "awsAccountId": ctx.account,
+            "imageBuilderName": name,
+        },
+        separators=(",", ":"),
+    ).encode()
+    parameters = base64.urlsafe_b64encode(token).decode().rstrip("=")
+    signature = hashlib.sha256(token).hexdigest()
+    domain = "amazonaws.com.cn" if partition(ctx.region) == "aws-cn" else "aws.amazon.com"
+    return (
+        f"https://appstream2.{ctx.region}.{domain}/authenticate"
+        f"?parameters={parameters}&signature={signature}"
+    )
+
+
+def _tagged(ctx: Context, arn: str) -> Entry:
+    """The live builder with ARN ``arn`` in the caller's account and region."""
+    store = ctx.registry.store(ctx.account, ctx.region)
+    found = next((e for e in store.values() if e.builder.arn == arn), None)
+    entry = _settled(ctx, found)
+    if entry is None:
+        raise ServiceError("ResourceNotFoundException", f"The resource {arn} does not exist.")
+    return entry
+
+
+def tag_resource(ctx: Context, params: Params) -> Response:
+    """TagResource: on a builder ARN, adds or overwrites tags (at most 50 per builder)."""
+    entry = _tagged(ctx, params["ResourceArn"])
+    tags = {**entry.tags, **params["Tags"]}
+    limit = shape("Tags").metadata.get("max", 50)
+    if len(tags) > limit:
+        raise ServiceError(
+            "LimitExceededException",
+            f"The image builder {entry.builder.name} for account {ctx.account} has "
+            f"{len(entry.tags)} tags; {len(tags) - len(entry.tags)} more would exceed the limit "
+            f"of {limit} tags per resource.",
+        )
+    entry.tags = tags
+    return {}
+
+
+def untag_resource(ctx: Context, params: Params) -> Response:
+    """UntagResource: on a builder ARN, removes the keys it has (others are ignored)."""
+    entry = _tagged(ctx, params["ResourceArn"])
+    entry.tags = {k: v for k, v in entry.tags.items() if k not in params["TagKeys"]}
+    return {}
+
+
+def list_tags_for_resource(ctx: Context, params: Params) -> Response:
+    """ListTagsForResource: on a builder ARN, ``{"Tags": {...}}`` (empty when untagged)."""
+    return {"Tags": dict(_tagged(ctx, params["ResourceArn"]).tags)}
 
 
 def _page_token(offset: int) -> str:
@@ -160,8 +327,9 @@ def describe_image_builders(ctx: Context, params: Params) -> Response:
     if size < 1:
         raise ServiceError(
             "ValidationException",
-            f"1 validation error detected: Value '{size}' at 'maxResults' failed to satisfy "
-            "constraint: Member must have value greater than or equal to 1",
+            message(
+                [problem(size, "maxResults", "Member must have value greater than or equal to 1")]
+            ),
         )
     offset = _page_offset(params["NextToken"]) if "NextToken" in params else 0
     names = params.get("Names")
@@ -183,6 +351,13 @@ def describe_image_builders(ctx: Context, params: Params) -> Response:
 
 #: The operations the fake implements, by AWS name.
 HANDLERS: dict[str, Handler] = {
+    "CreateImageBuilder": create_image_builder,
+    "StartImageBuilder": start_image_builder,
     "StopImageBuilder": stop_image_builder,
+    "DeleteImageBuilder": delete_image_builder,
     "DescribeImageBuilders": describe_image_builders,
+    "CreateImageBuilderStreamingURL": create_image_builder_streaming_url,
+    "TagResource": tag_resource,
+    "UntagResource": untag_resource,
+    "ListTagsForResource": list_tags_for_resource,
 }

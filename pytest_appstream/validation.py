@@ -1,0 +1,310 @@
+"""Service-side input validation: the constraints the model states, answered in AWS's words.
+
+botocore checks types, required members and minimums before sending; AWS checks again and also
+checks what botocore does not (patterns, maximum lengths, enums, ranges of numbers). A request
+that breaks them is answered ``ValidationException``, listing every problem::
+
+    1 validation error detected: Value 'bad name!' at 'name' failed to satisfy constraint:
+    Member must satisfy regular expression pattern: ^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$
+
+A value of the wrong JSON type never reaches validation: AWS answers ``SerializationException``.
+
+>>> check_input("DeleteImageBuilder", {"Name": "nightly"}) is None
+True
+>>> problems(operation("DeleteImageBuilder").input_shape, {"Name": "-x"})[0][:28]
+"Value '-x' at 'name' failed "
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+import unicodedata
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from botocore.model import ListShape, MapShape, Shape, StructureShape
+
+from .errors import ServiceError
+from .model import operation
+
+#: JSON types of the model's scalar types (a bool is not a number on the wire).
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "boolean": (bool,),
+    "integer": (int,),
+    "long": (int,),
+    "float": (int, float),
+    "double": (int, float),
+    "timestamp": (int, float, str),
+    "blob": (str,),
+    "structure": (dict,),
+    "map": (dict,),
+    "list": (list,),
+}
+#: How AWS's deserializer names a JSON scalar it cannot use, and the Java type it wanted.
+_TOKENS = {str: "STRING_VALUE", bool: "BOOLEAN_VALUE", int: "NUMBER_VALUE", float: "NUMBER_VALUE"}
+_JAVA_TYPES = {"integer": "an Integer", "timestamp": "a Date", "blob": "a ByteBuffer"}
+_SIZED = ("string", "list", "map", "blob")
+
+Check = Callable[[Any], bool]
+
+
+def check_input(operation_name: str, params: Any) -> None:
+    """Raise :class:`ServiceError` if AWS would refuse ``params`` before looking at any resource.
+
+    ``SerializationException`` for a value of the wrong JSON type, else ``ValidationException``
+    listing every broken constraint of the operation's input shape.
+    """
+    shape = operation(operation_name).input_shape
+    if shape is None:
+        return
+    wrong = wrong_type(shape, params)
+    if wrong is not None:
+        raise ServiceError("SerializationException", wrong)
+    found = problems(shape, params)
+    if found:
+        raise ServiceError("ValidationException", message(found))
+
+
+def message(found: list[str]) -> str:
+    """AWS's summary of validation problems: ``N validation error(s) detected: a; b``."""
+    plural = "error" if len(found) == 1 else "errors"
+    return f"{len(found)} validation {plural} detected: " + "; ".join(found)
+
+
+def problem(value: Any, path: str, constraint: str) -> str:
+    """One problem in AWS's words: ``Value 'x' at 'name' failed to satisfy constraint: ...``."""
+    shown = "null" if value is None else f"'{java(value)}'"
+    return f"Value {shown} at '{path}' failed to satisfy constraint: {constraint}"
+
+
+def java(value: Any) -> str:
+    """A value as AWS (Java) prints it: ``true``, ``[a, b]``, ``{k=v}``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{java(k)}={java(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(java(v) for v in value) + "]"
+    return str(value)
+
+
+def location(member: str) -> str:
+    """The name AWS gives a member in messages: its wire name with a lower-case first letter."""
+    return member[:1].lower() + member[1:]
+
+
+def problems(shape: Shape | None, value: Any, path: str = "") -> list[str]:
+    """Every constraint of ``shape`` that ``value`` (of the right JSON types) breaks.
+
+    A structure's members are named ``a.b``; a list's structures ``a.1.member``; a list of
+    scalars, a map's keys and its scalar values are reported once, with every constraint.
+    """
+    if shape is None or value is None:
+        return []
+    if isinstance(shape, StructureShape):
+        found: list[str] = []
+        for member, member_shape in shape.members.items():
+            where = f"{path}.{location(member)}" if path else location(member)
+            item = value.get(member)
+            if item is None and member in shape.required_members:
+                found.append(problem(None, where, "Member must not be null"))
+            else:
+                found += problems(member_shape, item, where)
+        return found
+    found = [problem(value, path, text) for text in broken(shape, value)]
+    if isinstance(shape, ListShape):
+        found += _parts(value, path, "Member", shape.member, dict(enumerate(value, 1)), ".member")
+    elif isinstance(shape, MapShape):
+        if any(broken(shape.key, key) for key in value):
+            found.append(problem(value, path, _all_of("Map keys", shape.key)))
+        found += _parts(value, path, "Map value", shape.value, value, "")
+    return found
+
+
+def _parts(
+    value: Any, path: str, what: str, shape: Shape, items: dict[Any, Any], suffix: str
+) -> list[str]:
+    """Problems of a container's items: each nested one by place, scalars reported together."""
+    if isinstance(shape, (StructureShape, ListShape, MapShape)):
+        return [
+            p for key, item in items.items() for p in problems(shape, item, f"{path}.{key}{suffix}")
+        ]
+    if any(broken(shape, item) for item in items.values()):
+        return [problem(value, path, _all_of(what, shape))]
+    return []
+
+
+def _all_of(what: str, shape: Shape) -> str:
+    inner = ", ".join(text for text, _ in constraints(shape))
+    return f"{what} must satisfy constraint: [{inner}]"
+
+
+#: Constraints by shape: the model's shapes live as long as the process (kept here too).
+_constraints: dict[int, tuple[Shape, list[tuple[str, Check]]]] = {}
+
+
+def constraints(shape: Shape) -> list[tuple[str, Check]]:
+    """Every constraint the model states for ``shape`` itself: (AWS's words, test of a value).
+
+    >>> [text for text, _ in constraints(operation("DeleteImageBuilder").input_shape.members["Name"])]
+    ['Member must satisfy regular expression pattern: ^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$']
+    """
+    cached = _constraints.get(id(shape))
+    if cached is None or cached[0] is not shape:
+        cached = _constraints[id(shape)] = (shape, _read_constraints(shape))
+    return cached[1]
+
+
+def _read_constraints(shape: Shape) -> list[tuple[str, Check]]:
+    meta = shape.metadata
+    sized = shape.type_name in _SIZED
+    measure = "length" if sized else "value"
+
+    def amount(value: Any) -> Any:
+        return len(value) if sized else value
+
+    out: list[tuple[str, Check]] = []
+    if "max" in meta:
+        top = meta["max"]
+        out.append(
+            (
+                f"Member must have {measure} less than or equal to {_number(top)}",
+                lambda v: amount(v) <= top,
+            )
+        )
+    if "min" in meta:
+        low = meta["min"]
+        out.append(
+            (
+                f"Member must have {measure} greater than or equal to {_number(low)}",
+                lambda v: amount(v) >= low,
+            )
+        )
+    if "pattern" in meta:
+        regex = compiled(meta["pattern"])
+        out.append(
+            (
+                f"Member must satisfy regular expression pattern: {meta['pattern']}",
+                lambda v: regex.fullmatch(v) is not None,
+            )
+        )
+    enum = getattr(shape, "enum", None)
+    if enum:
+        out.append(
+            (f"Member must satisfy enum value set: [{', '.join(enum)}]", lambda v: v in enum)
+        )
+    return out
+
+
+def broken(shape: Shape, value: Any) -> list[str]:
+    """The constraints of ``shape`` itself (not its members') that ``value`` breaks."""
+    return [text for text, satisfied in constraints(shape) if not satisfied(value)]
+
+
+def _number(value: Any) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def wrong_type(shape: Shape, value: Any) -> str | None:
+    """AWS's ``SerializationException`` message for the first value of the wrong JSON type."""
+    if value is None:
+        return None
+    mismatch = _mismatch(shape, value)
+    if mismatch is not None:
+        return mismatch
+    items: list[tuple[Shape, Any]] = []
+    if isinstance(shape, StructureShape):
+        items = [(shape.members[k], v) for k, v in value.items() if k in shape.members]
+    elif isinstance(shape, ListShape):
+        items = [(shape.member, v) for v in value]
+    elif isinstance(shape, MapShape):
+        items = [(shape.value, v) for v in value.values()]
+    return next(filter(None, (wrong_type(s, v) for s, v in items)), None)
+
+
+def _mismatch(shape: Shape, value: object) -> str | None:
+    expected = _JSON_TYPES.get(shape.type_name, (object,))
+    if isinstance(value, expected) and not (isinstance(value, bool) and bool not in expected):
+        return None
+    if isinstance(value, (dict, list)):
+        kind = "list" if isinstance(value, list) else "structure or map"
+        return f"Start of {kind} found where not expected."
+    token = _TOKENS.get(type(value), "NULL_VALUE")
+    wanted = _JAVA_TYPES.get(shape.type_name, f"a {shape.type_name.capitalize()}")
+    return f"{token} can not be converted to {wanted}"
+
+
+# -- Java regular expressions ------------------------------------------------------------------
+
+_PROPERTY = re.compile(r"\\([pP])\{(\w+)\}")
+
+
+@functools.cache
+def compiled(pattern: str) -> re.Pattern[str]:
+    """A model pattern (Java syntax) as a Python regex with Java's meaning.
+
+    Java's ``\\w``, ``\\d`` and ``\\s`` are ASCII; ``\\p{L}`` and friends (Unicode general
+    categories) become explicit ranges. Use :meth:`re.Pattern.fullmatch`, as Java's ``matches``.
+    """
+    return re.compile(_translate(pattern), re.ASCII)
+
+
+def _translate(pattern: str) -> str:
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            found = _PROPERTY.match(pattern, i)
+            if found is not None:
+                ranges = _category_ranges(found[2])
+                negated = found[1] == "P"
+                if in_class and negated:
+                    raise ValueError(f"unsupported \\P{{...}} inside a class in {pattern!r}")
+                out.append(ranges if in_class else f"[{'^' if negated else ''}{ranges}]")
+                i = found.end()
+                continue
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class and out[-1] not in ("[", "[^"):
+            in_class = False
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+@functools.cache
+def _category_ranges(category: str) -> str:
+    """A regex class body for a Unicode general category (``L``) or subcategory (``Lu``)."""
+    return "".join(
+        re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
+        for lo, hi in _ranges(category)
+    )
+
+
+def _ranges(category: str) -> Iterator[tuple[int, int]]:
+    start: int | None = None
+    for code in _codepoints():
+        if unicodedata.category(chr(code)).startswith(category):
+            if start is None:
+                start = last = code
+            elif code == last + 1:
+                last = code
+            else:
+                yield start, last
+                start = last = code
+    if start is not None:
+        yield start, last
+
+
+def _codepoints() -> Iterator[int]:
+    """Every code point that can have a category other than unassigned or private use."""
+    yield from range(0x40000)  # planes 0-3
+    yield from range(0xE0000, min(0xE1000, sys.maxunicode + 1))  # plane 14
