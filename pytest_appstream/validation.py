@@ -58,7 +58,7 @@ def check_input(operation_name: str, params: Any) -> None:
     listing every broken constraint of the operation's input shape.
     """
     shape = operation(operation_name).input_shape
-    if shape is None:
+    if shape is None or valid(shape)(params):
         return
     wrong = wrong_type(shape, params)
     if wrong is not None:
@@ -66,6 +66,52 @@ def check_input(operation_name: str, params: Any) -> None:
     found = problems(shape, params)
     if found:
         raise ServiceError("ValidationException", message(found))
+
+
+@functools.cache
+def valid(shape: Shape) -> Callable[[Any], bool]:
+    """A quick yes for a value of the right JSON types that breaks no constraint of ``shape``.
+
+    Most requests are valid, so they get this check, built once per shape; only a value it
+    refuses is walked again by :func:`wrong_type` and :func:`problems` for AWS's message.
+    """
+    own = [satisfied for _, satisfied in constraints(shape)]
+    expected = _JSON_TYPES.get(shape.type_name, (object,))
+    exact = bool in expected or object in expected  # else a bool must not pass as an int
+
+    def scalar(value: Any) -> bool:
+        if not isinstance(value, expected) or (not exact and isinstance(value, bool)):
+            return False
+        return all(check(value) for check in own)
+
+    # Like the detailed walk, a None (JSON null) anywhere counts as absent.
+    if isinstance(shape, StructureShape):
+        members = [(m, valid(s), m in shape.required_members) for m, s in shape.members.items()]
+
+        def structure(value: Any) -> bool:
+            if value is None:
+                return True
+            if not isinstance(value, dict):
+                return False
+            for member, check, required in members:
+                item = value.get(member)
+                if item is None:
+                    if required:
+                        return False
+                elif not check(item):
+                    return False
+            return True
+
+        return structure
+    if isinstance(shape, ListShape):
+        item_valid = valid(shape.member)
+        return lambda v: v is None or (scalar(v) and all(item_valid(item) for item in v))
+    if isinstance(shape, MapShape):
+        key_valid, value_valid = valid(shape.key), valid(shape.value)
+        return lambda v: (
+            v is None or (scalar(v) and all(key_valid(k) and value_valid(i) for k, i in v.items()))
+        )
+    return lambda v: v is None or scalar(v)
 
 
 def message(found: list[str]) -> str:
@@ -107,34 +153,35 @@ def problems(shape: Shape | None, value: Any, path: str = "") -> list[str]:
     if isinstance(shape, StructureShape):
         found: list[str] = []
         for member, member_shape in shape.members.items():
-            where = f"{path}.{location(member)}" if path else location(member)
             item = value.get(member)
-            if item is None and member in shape.required_members:
+            if item is None and member not in shape.required_members:
+                continue
+            where = f"{path}.{location(member)}" if path else location(member)
+            if item is None:
                 found.append(problem(None, where, "Member must not be null"))
             else:
                 found += problems(member_shape, item, where)
         return found
     found = [problem(value, path, text) for text in broken(shape, value)]
     if isinstance(shape, ListShape):
-        found += _parts(value, path, "Member", shape.member, dict(enumerate(value, 1)), ".member")
+        found += _parts(value, path, "Member", shape.member, value, ".member")
     elif isinstance(shape, MapShape):
-        if any(broken(shape.key, key) for key in value):
+        if not all(satisfies(shape.key, key) for key in value):
             found.append(problem(value, path, _all_of("Map keys", shape.key)))
         found += _parts(value, path, "Map value", shape.value, value, "")
     return found
 
 
-def _parts(
-    value: Any, path: str, what: str, shape: Shape, items: dict[Any, Any], suffix: str
-) -> list[str]:
-    """Problems of a container's items: each nested one by place, scalars reported together."""
+def _parts(value: Any, path: str, what: str, shape: Shape, items: Any, suffix: str) -> list[str]:
+    """Problems of a container's items (a list, or a map's values): each nested one by place
+    (``a.1.member``, ``a.key``), scalars reported together."""
     if isinstance(shape, (StructureShape, ListShape, MapShape)):
-        return [
-            p for key, item in items.items() for p in problems(shape, item, f"{path}.{key}{suffix}")
-        ]
-    if any(broken(shape, item) for item in items.values()):
-        return [problem(value, path, _all_of(what, shape))]
-    return []
+        places = enumerate(items, 1) if isinstance(items, list) else items.items()
+        return [p for key, item in places for p in problems(shape, item, f"{path}.{key}{suffix}")]
+    values = items if isinstance(items, list) else items.values()
+    if all(item is None or satisfies(shape, item) for item in values):
+        return []
+    return [problem(value, path, _all_of(what, shape))]
 
 
 def _all_of(what: str, shape: Shape) -> str:
@@ -199,6 +246,11 @@ def _read_constraints(shape: Shape) -> list[tuple[str, Check]]:
     return out
 
 
+def satisfies(shape: Shape, value: Any) -> bool:
+    """True when ``value`` breaks none of the constraints of ``shape`` itself."""
+    return all(satisfied(value) for _, satisfied in constraints(shape))
+
+
 def broken(shape: Shape, value: Any) -> list[str]:
     """The constraints of ``shape`` itself (not its members') that ``value`` breaks."""
     return [text for text, satisfied in constraints(shape) if not satisfied(value)]
@@ -215,14 +267,20 @@ def wrong_type(shape: Shape, value: Any) -> str | None:
     mismatch = _mismatch(shape, value)
     if mismatch is not None:
         return mismatch
-    items: list[tuple[Shape, Any]] = []
     if isinstance(shape, StructureShape):
-        items = [(shape.members[k], v) for k, v in value.items() if k in shape.members]
+        members = shape.members
+        pairs: Any = ((members.get(k), v) for k, v in value.items())
     elif isinstance(shape, ListShape):
-        items = [(shape.member, v) for v in value]
+        pairs = ((shape.member, v) for v in value)
     elif isinstance(shape, MapShape):
-        items = [(shape.value, v) for v in value.values()]
-    return next(filter(None, (wrong_type(s, v) for s, v in items)), None)
+        pairs = ((shape.value, v) for v in value.values())
+    else:
+        return None
+    for item_shape, item in pairs:
+        found = None if item_shape is None else wrong_type(item_shape, item)
+        if found is not None:
+            return found
+    return None
 
 
 def _mismatch(shape: Shape, value: object) -> str | None:
