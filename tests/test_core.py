@@ -7,6 +7,9 @@ import sys
 
 import pytest
 
+from pytest_appstream.model import builder_states
+from pytest_appstream.service import STABLE_STATES
+
 
 def run(pytester: pytest.Pytester, source: str, *args: str) -> pytest.RunResult:
     pytester.makepyfile(source)
@@ -68,7 +71,8 @@ def test_errors_are_the_modeled_exceptions_with_http_400(pytester: pytest.Pytest
             appstream.assert_state("b", state)
         """,
     )
-    result.assert_outcomes(passed=2 + 11)
+    intermediate = [s for s in builder_states() if s not in STABLE_STATES]  # 11 in botocore 1.43
+    result.assert_outcomes(passed=2 + len(intermediate))
 
 
 def test_eight_threads_stopping_one_builder_exactly_one_wins(pytester: pytest.Pytester) -> None:
