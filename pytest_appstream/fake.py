@@ -105,6 +105,8 @@ class FakeAppStream:
         self._request_ids = itertools.count(1)
         self._seeded = 0
         self._saved_env: dict[str, str | None] = {}
+        self._active = False
+        self._entered: list[bool] = []  # per open ``with``: did that ``with`` activate the fake?
 
     # -- answering calls ---------------------------------------------------------------------
 
@@ -144,7 +146,12 @@ class FakeAppStream:
     # -- activation ---------------------------------------------------------------------------
 
     def __enter__(self) -> FakeAppStream:
-        self.activate()
+        self._entered.append(not self._active)
+        try:
+            self.activate()
+        except BaseException:
+            self._entered.pop()
+            raise
         return self
 
     def __exit__(
@@ -153,24 +160,51 @@ class FakeAppStream:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.deactivate()
+        if self._entered.pop():  # a ``with`` inside an active fake leaves it active
+            self.deactivate()
+
+    @property
+    def active(self) -> bool:
+        """True from :meth:`activate` until :meth:`deactivate`."""
+        return self._active
+
+    def environment(self) -> dict[str, str]:
+        """What :meth:`activate` puts in ``os.environ``: fake credentials and the fake's region."""
+        return {**FAKE_CREDENTIALS, "AWS_DEFAULT_REGION": self.region}
 
     def activate(self) -> None:
-        """Answer every AppStream client of the process; give the environment fake credentials."""
-        wire.attach(self)
-        env = {**FAKE_CREDENTIALS, "AWS_DEFAULT_REGION": self.region}
+        """Answer every AppStream client of the process; give the environment fake credentials.
+
+        Activating an active fake does nothing. If activation fails (another fake is active),
+        nothing is left changed.
+        """
+        if self._active:
+            return
+        env = self.environment()
         self._saved_env = {key: os.environ.get(key) for key in env}
-        os.environ.update(env)
+        self._active = True
+        try:
+            os.environ.update(env)
+            wire.attach(self)  # last: once it succeeded there is nothing left to fail
+        except BaseException:
+            self.deactivate()
+            raise
 
     def deactivate(self) -> None:
-        """Undo :meth:`activate`: nothing is intercepted, the environment is as it was."""
-        wire.detach(self)
-        for key, value in self._saved_env.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        self._saved_env = {}
+        """Undo :meth:`activate`: nothing is intercepted, the environment is as it was.
+
+        Safe to call more than once, and on a fake that was never activated.
+        """
+        self._active = False
+        saved, self._saved_env = self._saved_env, {}
+        try:
+            wire.detach(self)
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
 
     # -- seeding and reading ------------------------------------------------------------------
 

@@ -68,6 +68,7 @@ _SETTING_NAMES = tuple(a.name for a in attrs.fields(Settings))
 _OPTION_SETTINGS = ("region", "account_id", "transitions", "polls")
 _suite_settings = pytest.StashKey[Settings]()
 _call_report = pytest.StashKey[pytest.TestReport]()
+_blocked_before = pytest.StashKey[bool]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -133,12 +134,42 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", line)
     config.stash[_suite_settings] = _suite(config)
     if _option(config, "appstream_block_real"):
-        wire.block_real(True)
+        config.stash[_blocked_before] = wire.block_real(True)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    if _option(config, "appstream_block_real"):
-        wire.block_real(False)
+    _release_leftovers(config)
+    if _blocked_before in config.stash:  # as it was before this run (an outer run may block too)
+        wire.block_real(config.stash[_blocked_before])
+
+
+#: A run's fixture fakes not torn down yet, with the environment from before the fixture. pytest
+#: skips the rest of a test's teardown when a fixture's teardown raises KeyboardInterrupt, ours
+#: among it: then :func:`_release_leftovers` deactivates them after the test (or at the end).
+_Live = dict[int, tuple[FakeAppStream, dict[str, str | None]]]
+_live = pytest.StashKey[_Live]()
+
+
+def _release_leftovers(config: pytest.Config) -> None:
+    live = config.stash.setdefault(_live, {})
+    while live:
+        _, (fake, environment) = live.popitem()
+        try:
+            fake.deactivate()
+        finally:
+            for key, value in environment.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
+    try:
+        return (yield)
+    finally:
+        _release_leftovers(item.config)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -352,7 +383,9 @@ def _seed(request: pytest.FixtureRequest, fake: FakeAppStream) -> None:
 
 
 @pytest.fixture
-def appstream(request: pytest.FixtureRequest) -> Iterator[FakeAppStream]:
+def appstream(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[FakeAppStream]:
     """The in-memory AppStream service of this test, answering every AppStream client.
 
     Seeded from ``appstream_builder`` / ``appstream_builders_from`` markers, faults from
@@ -362,10 +395,18 @@ def appstream(request: pytest.FixtureRequest) -> Iterator[FakeAppStream]:
     settings = _settings(request)
     fake = settings.fake()
     _seed(request, fake)
-    fake.activate()
+    environment = fake.environment()
+    live = request.config.stash.setdefault(_live, {})
+    live[id(fake)] = (fake, {key: os.environ.get(key) for key in environment})
     try:
+        # Through monkeypatch as well, so that the test's own monkeypatch.setenv/delenv of these
+        # variables is undone in order, whichever fixture the test asked for first.
+        for key, value in environment.items():
+            monkeypatch.setenv(key, value)
+        fake.activate()  # last: a failure above leaves nothing to undo
         yield fake
     finally:
+        live.pop(id(fake), None)
         fake.deactivate()
     report = request.node.stash.get(_call_report, None)
     if settings.assert_all_faults_used and report is not None and report.passed:

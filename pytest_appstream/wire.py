@@ -170,12 +170,18 @@ def _emit(self: Any, event_name: str, **kwargs: Any) -> Any:
     return [(respond, first), *self._emit(event_name, kwargs)]
 
 
+def _blocked(operation: str, where: str) -> RealCallBlockedError:
+    return RealCallBlockedError(
+        f"pytest-appstream blocked a real AppStream call: {operation} {where} was about to reach "
+        "AWS outside the fake (--appstream-block-real / ini appstream_block_real is on). Use the "
+        "appstream or appstream_client fixture, or `with FakeAppStream():`, around the call."
+    )
+
+
 def _send(self: Any, request: AWSPreparedRequest) -> Any:
     if _block_real and _backend is None and self._endpoint_prefix == ENDPOINT_PREFIX:
-        raise RealCallBlockedError(
-            f"an AppStream call to {request.url} was about to reach AWS outside the fake "
-            "(--appstream-block-real is on): use the appstream or appstream_client fixture"
-        )
+        target = _text(request.headers.get("X-Amz-Target"))
+        raise _blocked(target.removeprefix(TARGET_PREFIX) or "a request", f"to {request.url}")
     return _original_send(self, request)
 
 
@@ -188,6 +194,9 @@ def _sign(
     expires_in: int | None = None,
     signing_name: str | None = None,
 ) -> None:
+    if _block_real and _backend is None and self._service_id == SERVICE_ID:
+        # Before signing, so the error is the same whether or not the machine has credentials.
+        raise _blocked(operation_name, f"in {region_name or self._region_name}")
     if _backend is None or self._service_id != SERVICE_ID or signing_type != "standard":
         return _original_sign(
             self, operation_name, request, region_name, signing_type, expires_in, signing_name
@@ -283,15 +292,28 @@ def detach(backend: Backend) -> None:
         _uninstall()
 
 
-def block_real(enabled: bool) -> None:
-    """With ``enabled``, an AppStream call with no fake attached raises :class:`RealCallBlockedError`."""
+def block_real(enabled: bool) -> bool:
+    """With ``enabled``, an AppStream call with no fake attached raises :class:`RealCallBlockedError`.
+
+    Returns the previous setting, to restore it::
+
+        previous = block_real(True)
+        ...
+        block_real(previous)
+    """
     global _block_real
     with _lock:
-        _block_real = enabled
+        previous, _block_real = _block_real, enabled
         if enabled:
             _install()
         else:
             _uninstall()
+        return previous
+
+
+def is_blocking_real() -> bool:
+    """True while AppStream calls outside a fake raise :class:`RealCallBlockedError`."""
+    return _block_real
 
 
 def attached() -> Backend | None:
