@@ -246,6 +246,7 @@ class FakeAppStream:
         Reading from the test never counts as an API read: it does not complete transitions.
         """
         __tracebackhide__ = True
+        _check_lookup(name)
         with self.registry.lock:
             entry = self.registry.get(self.account_id, self.region, name)
             if entry is None:
@@ -261,6 +262,7 @@ class FakeAppStream:
     def history(self, name: str) -> list[Transition]:
         """Every state change of ``name`` since it was seeded or created, oldest first."""
         __tracebackhide__ = True
+        _check_lookup(name)
         with self.registry.lock:
             found = self.registry.history(self.account_id, self.region, name)
         if found is None:
@@ -270,6 +272,7 @@ class FakeAppStream:
     def states(self, name: str) -> list[str | None]:
         """The states ``name`` has been in, seed state first (``None``: deleted)."""
         __tracebackhide__ = True
+        _check_lookup(name)
         with self.registry.lock:
             found = self.registry.states(self.account_id, self.region, name)
         if found is None:
@@ -491,6 +494,13 @@ def _as_set_state_arguments(text: str) -> str:
     """A seed-field error message, naming ``set_state``'s own arguments instead."""
     text = re.sub(r"\bstate_change_reason\b", "reason", text)
     return re.sub(r"\bimage_builder_errors\b", "errors", text)
+
+
+def _check_lookup(name: object) -> None:
+    """A name to look a builder up by must be a string (a list or dict is not even hashable)."""
+    __tracebackhide__ = True
+    if not isinstance(name, str):
+        raise AppStreamUsageError(f"name={name!r} must be an image builder name (a string)")
 
 
 def _unimplemented(operation: str) -> ServiceError:
