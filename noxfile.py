@@ -1,0 +1,53 @@
+"""The supported version range, tested: the oldest and the newest pytest, botocore and attrs.
+
+``oldest`` installs exactly the lower bounds that ``pyproject.toml`` declares for the runtime
+dependencies (read from it, so the declaration and the test cannot drift apart); ``latest``
+installs the newest releases. Both install from the package index and run the whole test suite
+and the example suite::
+
+    nox -s oldest latest
+
+CI (``.ci/run``) runs ``oldest``; its main run already installs the newest releases.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nox
+
+nox.options.sessions = ["oldest", "latest"]
+nox.options.reuse_venv = "yes"
+
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+
+
+def lower_bounds() -> list[str]:
+    """``name==version`` for each runtime dependency's ``>=`` bound, e.g. ``pytest==8.0``."""
+    pins = []
+    for requirement in PYPROJECT["project"]["dependencies"]:
+        found = re.fullmatch(r"([A-Za-z0-9_.-]+)\s*>=\s*([0-9][0-9A-Za-z.]*)", requirement)
+        if found is None:
+            raise ValueError(f"{requirement!r}: every runtime dependency needs a '>=' lower bound")
+        pins.append(f"{found[1]}=={found[2]}")
+    return pins
+
+
+def run_suites(session: nox.Session) -> None:
+    session.run("python", "-m", "pip", "list", "--format=freeze", silent=False)
+    session.run("pytest", *session.posargs)
+    session.run("pytest", "examples")
+
+
+@nox.session(python=None)
+def oldest(session: nox.Session) -> None:
+    """The oldest pytest, botocore and attrs that pyproject.toml declares."""
+    session.install("-e", ".[test]", *lower_bounds())
+    run_suites(session)
+
+
+@nox.session(python=None)
+def latest(session: nox.Session) -> None:
+    """The newest releases of everything."""
+    session.install("--upgrade", "--upgrade-strategy=eager", "-e", ".[test]")
+    run_suites(session)
