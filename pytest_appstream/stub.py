@@ -48,6 +48,7 @@ from botocore.model import Shape
 from botocore.validate import validate_parameters
 
 from . import wire
+from .errors import AppStreamUsageError
 from .faults import COMMON_ERRORS, DEFAULT_MESSAGES, names_in
 
 __all__ = ["ANY", "QueuedResponse", "Stubber"]
@@ -165,6 +166,11 @@ class Stubber:
         :param passthrough: Once the queue is empty, let calls through to the service instead of
             raising ``UnStubbedResponseError``.
         """
+        if getattr(client, "meta", None) is None:
+            raise AppStreamUsageError(
+                f"client={client!r} is not a botocore client; allowed: a client such as "
+                "appstream_client or boto3.client('appstream')"
+            )
         self.client = client
         self.passthrough = passthrough
         self._queue: deque[QueuedResponse] = deque()
@@ -345,6 +351,8 @@ class Stubber:
     ) -> None:
         operation_name = self._operation_for(method)
         self._check_error_code(operation_name, code, allow_common=False)
+        if message is not None and not isinstance(message, str):
+            raise AppStreamUsageError(f"message={message!r} must be a string (or None)")
 
         def message_for(params: Mapping[str, Any]) -> str:
             if message is not None:

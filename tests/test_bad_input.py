@@ -22,8 +22,7 @@ import attrs
 import pytest
 from botocore.exceptions import ParamValidationError
 
-import pytest_appstream
-from pytest_appstream import AppStreamUsageError, FakeAppStream
+from pytest_appstream import AppStreamUsageError, FakeAppStream, Stubber
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 
@@ -84,13 +83,13 @@ FAKE_ROWS = [
     Row("init positional", lambda f: FakeAppStream("us-east-1"), r"positional", TypeError),
     Row("init unknown keyword", lambda f: FakeAppStream(regoin="x"), r"'regoin'", TypeError),
     # -- add_builder -----------------------------------------------------------------------------
-    Row("add_builder name=5", lambda f: f.add_builder(5), r"name=5 .*string matching"),
+    Row("add_builder name=5", lambda f: f.add_builder(5), r"name=5 is not a valid image builder name"),
     Row("add_builder name=None", lambda f: f.add_builder(None), r"name=None "),
     Row("add_builder name=''", lambda f: f.add_builder(""), r"name='' "),
     Row("add_builder name list", lambda f: f.add_builder(["x"]), r"name=\['x'\] "),
     Row("add_builder name pattern", lambda f: f.add_builder("bad name"), r"name='bad name' "),
     Row("add_builder name too long", lambda f: f.add_builder("x" * 102), r"name='x+.*101"),
-    Row("add_builder duplicate", lambda f: f.add_builder("b"), r"name='b': .*already seeded"),
+    Row("add_builder duplicate", lambda f: f.add_builder("b"), r"name='b' is already seeded"),
     Row("add_builder state", lambda f: f.add_builder("x", state="NAPPING"), r"state='NAPPING' .*RUNNING"),
     Row("add_builder state case", lambda f: f.add_builder("x", state="running"), r"state='running' "),
     Row("add_builder state None", lambda f: f.add_builder("x", state=None), r"state=None "),
@@ -157,6 +156,7 @@ FAKE_ROWS = [
     Row("inject message", lambda f: f.inject("stop_image_builder", "ThrottlingException", message=5), r"message=5 "),
     Row("resource_not_found operation", lambda f: f.resource_not_found("stop"), r"operation='stop' "),
     Row("resource_not_found times", lambda f: f.resource_not_found(times=-1), r"times=-1 "),
+    Row("resource_not_found when", lambda f: f.resource_not_found(when="Names"), r"when='Names' is not callable"),
     Row("operation_not_permitted unmodeled", lambda f: f.operation_not_permitted("describe_image_builders"),
         r"error_code='OperationNotPermittedException'"),
     Row("operation_not_permitted message", lambda f: f.operation_not_permitted(message=["m"]), r"message=\['m'\] "),
@@ -180,11 +180,8 @@ FAKE_ROWS = [
 ]
 
 # -- Stubber ------------------------------------------------------------------------------------
-# >>> The place of the Stubber layer (DESIGN.md section 6, from another branch) in the sweep. <<<
-# Its rows run as soon as ``pytest_appstream.Stubber`` exists. It keeps botocore.stub's errors
-# (ValueError, ParamValidationError) for compatibility; the check is that the message names the
-# bad value and that nothing was queued.
-STUBBER = getattr(pytest_appstream, "Stubber", None)
+# The Stubber layer keeps botocore.stub's errors (ValueError, ParamValidationError) for
+# compatibility; the check is that the message names the bad value and that nothing was queued.
 STUBBER_ROWS = [
     Row("add_response method", lambda s: s.add_response("stop_image_bulder", {}), r"stop_image_bulder", ValueError),
     Row("add_response response", lambda s: s.add_response("stop_image_builder", {"ImageBuilder": {"State": 5}}),
@@ -192,6 +189,12 @@ STUBBER_ROWS = [
     Row("add_response unknown member", lambda s: s.add_response("stop_image_builder", {"Builder": {}}),
         r"Builder", ParamValidationError),
     Row("add_client_error method", lambda s: s.add_client_error("no_such_method"), r"no_such_method", ValueError),
+    Row("resource_not_found method", lambda s: s.resource_not_found("stop_image_bulder"),
+        r"stop_image_bulder.*did you mean 'stop_image_builder'", ValueError),
+    Row("operation_not_permitted unmodeled", lambda s: s.operation_not_permitted("describe_image_builders"),
+        r"'OperationNotPermittedException' is not an error DescribeImageBuilders", ValueError),
+    Row("concurrent_modification message", lambda s: s.concurrent_modification(message=5), r"message=5 "),
+    Row("Stubber client", lambda s: Stubber("client"), r"client='client' is not a botocore client"),
     Row("add_client_error code (pass-through)",
         lambda s: s.add_client_error("stop_image_builder", "NotAnError"), r"NotAnError", ValueError),
 ]
@@ -223,12 +226,11 @@ def test_the_fake_still_works_after_every_wrong_call() -> None:
     assert len(fake.calls) == 3
 
 
-@pytest.mark.skipif(STUBBER is None, reason="the Stubber layer is not on this branch yet")
 @pytest.mark.parametrize("row", STUBBER_ROWS, ids=[row.id for row in STUBBER_ROWS])
 def test_wrong_stubber_call_is_a_clear_error_and_queues_nothing(
     row: Row, appstream_client: Any
 ) -> None:
-    stubber = STUBBER(appstream_client, passthrough=True)  # type: ignore[misc]
+    stubber = Stubber(appstream_client, passthrough=True)
     with pytest.raises(row.error) as info:
         row.call(stubber)
     assert re.search(row.says, str(info.value)), str(info.value)
@@ -250,24 +252,23 @@ def test_a_when_predicate_that_raises_is_a_clear_error_and_changes_nothing() -> 
 # -- markers ---------------------------------------------------------------------------------------
 
 #: (marker, what the setup error must say): each is one test of an inner run.
+# fmt: off
 MARKER_ROWS = [
-    ("appstream_builder()", r"takes one positional argument"),
-    ('appstream_builder("a", "b")', r"takes one positional argument"),
+    ("appstream_builder()", r"missing a required argument: 'name'; signature: appstream_builder\(name"),
+    ('appstream_builder("a", "b")', r"too many positional arguments; signature: appstream_builder\(name"),
     ("appstream_builder(5)", r"name=5 "),
     ('appstream_builder("bad name")', r"name='bad name' "),
     ('appstream_builder("x", state="NAPPING")', r"state='NAPPING' .*RUNNING"),
     ('appstream_builder("x", instance="s")', r"instance='s' .*instance_type"),
     ('appstream_builder("x", instance_type=5)', r"instance_type.*5"),
     ('appstream_builder("x", vpc_config={"subnet_ids": []})', r"key 'subnet_ids'.*SubnetIds"),
-    ('appstream_fault("stop_image_builder")', r"two positional arguments"),
+    ('appstream_fault("stop_image_builder")', r"missing a required argument: 'error_code'"),
     ('appstream_fault("stop", "ResourceNotFoundException")', r"operation='stop' "),
     ('appstream_fault("stop_image_builder", "Boom")', r"error_code='Boom' "),
     ('appstream_fault("stop_image_builder", "ThrottlingException", times=0)', r"times=0 "),
     ('appstream_fault("stop_image_builder", "ThrottlingException", name=5)', r"name=5 "),
-    (
-        'appstream_fault("stop_image_builder", "ThrottlingException", when=None)',
-        r"unknown argument 'when'",
-    ),
+    ('appstream_fault("stop_image_builder", "ThrottlingException", when=5)', r"when=5 is not callable"),
+    ('appstream_fault("stop_image_builder", "ThrottlingException", after=1)', r"unexpected keyword argument 'after'"),
     ('appstream("eu-west-1")', r"keyword arguments only"),
     ("appstream(regoin='x')", r"unknown argument 'regoin'.*region"),
     ("appstream(region=5)", r"region=5 "),
@@ -275,13 +276,14 @@ MARKER_ROWS = [
     ("appstream(transitions='slow')", r"transitions='slow' .*manual"),
     ("appstream(polls=-1)", r"polls=-1 "),
     ("appstream(assert_all_faults_used='yes')", r"assert_all_faults_used='yes' .*True or False"),
-    ("appstream_builders_from()", r"one argument: the path"),
+    ("appstream_builders_from()", r"missing a required argument: 'path'"),
     ('appstream_builders_from("missing.json")', r"cannot read .*missing.json"),
     ('appstream_builders_from("not_json.json")', r"not_json.json is not valid JSON"),
-    ('appstream_builders_from("not_a_list.json")', r"must hold a JSON list of objects"),
-    ('appstream_builders_from("no_name.json")', r"entry 0: name=None "),
+    ('appstream_builders_from("not_a_list.json")', r"not_a_list.json holds dict; allowed: a list of objects"),
+    ('appstream_builders_from("no_name.json")', r"entry 0: 'name' is missing"),
     ('appstream_builders_from("bad_field.json")', r"entry 1: .*instance='s' "),
 ]
+# fmt: on
 
 
 def test_every_bad_marker_fails_its_test_at_setup_naming_marker_and_argument(
@@ -308,10 +310,13 @@ def test_every_bad_marker_fails_its_test_at_setup_naming_marker_and_argument(
     result.assert_outcomes(errors=len(MARKER_ROWS), passed=1)
     output = result.stdout.str()
     assert "Traceback" not in output and "pytest_appstream/" not in output
+    unclear = []
     for i, (marker, says) in enumerate(MARKER_ROWS):
         name = marker.split("(")[0]
-        pattern = rf"test_{i}: @pytest\.mark\.{name}\(.*\): .*{says}"
-        assert re.search(pattern, output), f"{marker}: no line matches {pattern!r}"
+        pattern = rf"ERROR at setup of test_{i} _+\n@pytest\.mark\.{name}\(.*\): .*{says}"
+        if not re.search(pattern, output):
+            unclear.append(f"{marker}: no error matches {pattern!r}")
+    assert unclear == [], output
 
 
 # -- options -----------------------------------------------------------------------------------
@@ -320,11 +325,11 @@ def test_every_bad_marker_fails_its_test_at_setup_naming_marker_and_argument(
 @pytest.mark.parametrize(
     ("option", "says"),
     [
-        ("--appstream-region=", r"--appstream-region.*region=''"),
-        ("--appstream-account-id=123", r"--appstream-account-id.*account_id='123'"),
-        ("--appstream-transitions=slow", r"--appstream-transitions.*transitions='slow'.*manual"),
-        ("--appstream-polls=many", r"--appstream-polls.*polls='many'"),
-        ("--appstream-polls=-2", r"--appstream-polls.*polls=-2"),
+        ("--appstream-region=Mars", r"--appstream-region='Mars' "),
+        ("--appstream-account-id=123", r"--appstream-account-id='123' .*12 digits"),
+        ("--appstream-transitions=slow", r"--appstream-transitions='slow' .*manual"),
+        ("--appstream-polls=many", r"--appstream-polls='many' .*int >= 0"),
+        ("--appstream-polls=-2", r"--appstream-polls='-2' "),
     ],
 )
 def test_bad_option_is_a_usage_error_naming_it(
@@ -341,4 +346,4 @@ def test_bad_ini_value_is_a_usage_error_naming_it(pytester: pytest.Pytester) -> 
     pytester.makepyfile("def test_x(): pass")
     result = pytester.runpytest("-p", "no:randomly", "-p", "no:hypothesispytest")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    assert re.search(r"appstream_transitions.*transitions='slow'", result.stderr.str())
+    assert re.search(r"appstream_transitions='slow' .*manual", result.stderr.str())
