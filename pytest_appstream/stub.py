@@ -36,6 +36,7 @@ from types import TracebackType
 from typing import Any
 
 import attrs
+from botocore import stub as _botocore_stub
 from botocore.awsrequest import AWSResponse
 from botocore.client import BaseClient
 from botocore.exceptions import (
@@ -206,11 +207,12 @@ class Stubber:
         # Pass-through: answer after any other before-call handler (a botocore Stubber's first).
         register = events.register_last if self.passthrough else events.register
         register("before-call.*.*", self._before_call, unique_id=self._event_id)
-        events.register(
-            "before-endpoint-resolution.*",
-            self._no_account_id_lookup,
-            unique_id=self._stub_account_id_event_id,
-        )
+        if _ACCOUNT_ID_HOOK:
+            events.register(
+                "before-endpoint-resolution.*",
+                self._no_account_id_lookup,
+                unique_id=self._stub_account_id_event_id,
+            )
 
     def deactivate(self) -> None:
         """Deactivates the stubber on the client."""
@@ -515,6 +517,11 @@ class Stubber:
         # may not have: resolve it as unknown instead.
         if "AWS::Auth::AccountId" in builtins:
             builtins["AWS::Auth::AccountId"] = None
+
+
+#: botocore 1.35+ resolves endpoints with the account id, and its Stubber hooks that resolution;
+#: register the same handlers as the installed botocore's Stubber does.
+_ACCOUNT_ID_HOOK = hasattr(_botocore_stub.Stubber, "_set_account_id_for_endpoint_resolution")
 
 
 def _did_you_mean(method: str, mapping: Any) -> str:
