@@ -622,7 +622,7 @@ def test_defaults_are_realistic_and_model_valid() -> None:
     response = builder.to_response()
     assert response["Arn"] == "arn:aws:appstream:us-east-1:123456789012:image-builder/b"
     platform = seeding.default_platform()  # WINDOWS_SERVER_2022, or older on an older model
-    assert response["ImageArn"] == f"arn:aws:appstream:us-east-1::image/{BASE_IMAGES[platform]}"
+    assert response["ImageArn"] == seeding.image_arn("us-east-1", platform)
     assert response["InstanceType"].startswith("stream.")
     assert response["Platform"] == platform
     assert re.fullmatch(r"\d\d-\d\d-\d{4}", response["AppstreamAgentVersion"])
