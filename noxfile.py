@@ -2,8 +2,8 @@
 
 ``oldest`` installs exactly the lower bounds that ``pyproject.toml`` declares for the runtime
 dependencies (read from it, so the declaration and the test cannot drift apart); ``latest``
-installs the newest releases. Both install from the package index and run the whole test suite
-and the example suite::
+installs the newest releases. Both install from the package index, with the ``test`` and ``docs``
+extras (the docs tests need docutils), and run the whole test suite and the example suite::
 
     nox -s oldest latest
 
@@ -42,12 +42,12 @@ def run_suites(session: nox.Session) -> None:
 @nox.session(python=None)
 def oldest(session: nox.Session) -> None:
     """The oldest pytest, botocore and attrs that pyproject.toml declares."""
-    session.install("-e", ".[test]", *lower_bounds())
+    session.install("-e", ".[test,docs]", *lower_bounds())
     run_suites(session)
 
 
 @nox.session(python=None)
 def latest(session: nox.Session) -> None:
     """The newest releases of everything."""
-    session.install("--upgrade", "--upgrade-strategy=eager", "-e", ".[test]")
+    session.install("--upgrade", "--upgrade-strategy=eager", "-e", ".[test,docs]")
     run_suites(session)

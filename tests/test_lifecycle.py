@@ -16,7 +16,7 @@ import pytest
 
 from pytest_appstream import AppStreamUsageError, FakeAppStream, Transition
 from pytest_appstream.errors import ServiceError
-from pytest_appstream.model import builder_states, modeled_errors, operation_names
+from pytest_appstream.model import builder_members, builder_states, modeled_errors, operation_names
 from pytest_appstream.service import ACTIONS, HANDLERS, STABLE_STATES
 from pytest_appstream.validation import check_input, compiled, java
 
@@ -120,10 +120,9 @@ def test_start_applies_the_agent_version(version: str, agent: str, latest: str) 
     fake = FakeAppStream()
     fake.add_builder("b", state="STOPPED", appstream_agent_version="06-01-2023")
     builder = ok(fake, "StartImageBuilder", Name="b", AppstreamAgentVersion=version)["ImageBuilder"]
-    assert (builder["AppstreamAgentVersion"], builder["LatestAppstreamAgentVersion"]) == (
-        agent,
-        latest,
-    )
+    assert builder["AppstreamAgentVersion"] == agent
+    if "LatestAppstreamAgentVersion" in builder_members():  # not in older botocore models
+        assert builder["LatestAppstreamAgentVersion"] == latest
 
 
 def test_a_refused_start_leaves_the_agent_version_alone() -> None:
