@@ -23,7 +23,7 @@ from .faults import Fault, FaultQueue, make_fault
 from .model import Call, ImageBuilder, Transition, botocore_session, operation_names
 from .registry import Registry
 from .seeding import build_builder, check_fields, check_state
-from .service import HANDLERS, Context, complete
+from .service import HANDLERS, Context, complete, seeded_pending
 from .transitions import POLICIES
 from .validation import check_input
 
@@ -211,6 +211,10 @@ class FakeAppStream:
     def add_builder(self, name: str, *, state: str = "RUNNING", **fields: Any) -> ImageBuilder:
         """Seed one image builder in the fake's account and region; see the ``appstream_builder`` marker.
 
+        A builder seeded in an in-between state (``STOPPING``, ``PENDING``, ...) completes under
+        the transitions policy like one an operation put there: ``STOPPING`` ends ``STOPPED``,
+        ``DELETING`` ends deleted, every other one ends ``RUNNING``.
+
         >>> FakeAppStream().add_builder("b", state="STOPPED", instance_type="stream.standard.large").state
         'STOPPED'
         """
@@ -229,7 +233,8 @@ class FakeAppStream:
                     f"name={name!r} is already seeded in {self.account_id}/{self.region}; "
                     "allowed: a name not yet used"
                 )
-            self.registry.seed(self.account_id, self.region, builder)
+            entry = self.registry.seed(self.account_id, self.region, builder)
+            entry.pending = seeded_pending(self._context(self.region), builder.state)
             self._seeded += 1
             return builder
 

@@ -72,6 +72,12 @@ ACTIONS: dict[str, Action] = {
 }
 
 
+#: Where a builder *seeded* in an in-between state goes when that state completes (ours: AWS
+#: seeds nothing). Every in-between state not listed (PENDING, REBOOTING, SNAPSHOTTING, ...) ends
+#: RUNNING; ``None``: the builder is gone.
+SEEDED_ENDS: dict[str, str | None] = {"STOPPING": "STOPPED", "DELETING": None}
+
+
 @attrs.define
 class Context:
     """Who calls (account, region) and how in-between states complete (policy, polls)."""
@@ -81,6 +87,17 @@ class Context:
     region: str
     policy: str = "polled"
     polls: int = 1
+
+
+def seeded_pending(ctx: Context, state: str) -> Pending | None:
+    """How a builder seeded in ``state`` completes, under ``ctx``'s policy (stable: never).
+
+    >>> seeded_pending(Context(Registry(), "123456789012", "us-east-1"), "STOPPING")
+    Pending(to_state='STOPPED', reads_left=1)
+    """
+    if state in STABLE_STATES:
+        return None
+    return Pending(SEEDED_ENDS.get(state, "RUNNING"), reads_for(ctx.policy, ctx.polls))
 
 
 def not_found(ctx: Context, name: str) -> ServiceError:

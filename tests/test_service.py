@@ -96,6 +96,44 @@ def test_immediate_policy_completes_before_any_next_call() -> None:
     assert "is STOPPED" in body["message"]
 
 
+IN_BETWEEN = [state for state in builder_states() if state not in STABLE_STATES]
+
+
+def seeded_end(state: str) -> str | None:
+    """Where a seeded in-between state ends, written out independently: see seeding.md."""
+    return {"STOPPING": "STOPPED", "DELETING": None}.get(state, "RUNNING")
+
+
+@pytest.mark.parametrize("state", IN_BETWEEN)
+def test_a_builder_seeded_in_between_completes_after_the_polls(state: str) -> None:
+    fake = FakeAppStream(polls=2)
+    fake.add_builder("b", state=state)
+    seen = [[b["State"] for b in describe(fake)[1]["ImageBuilders"]] for _ in range(3)]
+    end = seeded_end(state)
+    assert seen == [[state], [state], [end] if end else []]
+    assert fake.states("b") == [state, end]
+    assert fake.history("b")[-1].operation == "advance"
+
+
+@pytest.mark.parametrize("state", IN_BETWEEN)
+def test_a_builder_seeded_in_between_waits_for_advance_under_manual(state: str) -> None:
+    fake = FakeAppStream(transitions="manual")
+    fake.add_builder("b", state=state)
+    for _ in range(3):
+        assert describe(fake)[1]["ImageBuilders"][0]["State"] == state
+    fake.advance()
+    assert fake.states("b") == [state, seeded_end(state)]
+
+
+def test_a_builder_seeded_stable_has_nothing_to_complete() -> None:
+    fake = FakeAppStream(transitions="immediate")
+    for state in STABLE_STATES:
+        fake.add_builder(state.lower(), state=state)
+    describe(fake)
+    fake.advance()
+    assert [fake.states(s.lower()) for s in STABLE_STATES] == [[s] for s in STABLE_STATES]
+
+
 def test_stopping_again_while_stopping_is_concurrent_modification() -> None:
     fake = FakeAppStream()
     fake.add_builder("b")

@@ -45,11 +45,16 @@ RULES: dict[str, tuple[tuple[str, ...], str, str | None, str | None]] = {
     "StartImageBuilder": (("STOPPED",), "PENDING", "RUNNING", "ResourceNotAvailableException"),
     "DeleteImageBuilder": (STABLE, "DELETING", None, None),
 }
+#: Where a builder *seeded* in an in-between state ends: STOPPING stops, DELETING goes, the rest run.
+SEEDED_ENDS = {state: "RUNNING" for state in STATES if state not in STABLE} | {
+    "STOPPING": "STOPPED",
+    "DELETING": None,
+}
 #: (in-between state, final state) pairs that "advance" may complete.
-COMPLETIONS = {(via, to) for _, via, to, _ in RULES.values()} | {("PENDING", "RUNNING")}
+COMPLETIONS = {(via, to) for _, via, to, _ in RULES.values()} | set(SEEDED_ENDS.items())
 PATTERN_CHECKED = ("CreateImageBuilder", "DeleteImageBuilder")
 
-#: Mostly stable states (a forced in-between state has no way out but another set_state).
+#: Mostly stable states (a seeded in-between state completes; a forced one stays).
 any_state = st.one_of(st.sampled_from(STABLE), st.sampled_from(STATES))
 #: Mostly good names, sometimes one the model's pattern refuses.
 some_name = st.sampled_from((*NAMES, *NAMES, *NAMES, BAD_NAME))
@@ -153,7 +158,10 @@ class Lifecycle(RuleBasedStateMachine):
         self.ref = Reference(self.policy, self.polls)
         for name, state in seeds.items():
             self.fake.add_builder(name, state=state)
-            self.ref.live[name] = Ref(state)
+            if state in STABLE:
+                self.ref.live[name] = Ref(state)
+            else:
+                self.ref.live[name] = Ref(state, True, SEEDED_ENDS[state], self.ref.reads)
             self.ref.seeds[name] = state
             self.ref.histories[name] = []
 
