@@ -35,6 +35,19 @@ FAKE_CREDENTIALS = {
     "AWS_SECURITY_TOKEN": "testing",
 }
 
+#: Environment variables a test loses while the fake is active: a profile named there would make
+#: botocore read (and, if missing, fail on) the machine's AWS configuration.
+HIDDEN_VARIABLES: dict[str, str | None] = {"AWS_PROFILE": None, "AWS_DEFAULT_PROFILE": None}
+
+
+def apply_environment(environment: Mapping[str, str | None]) -> None:
+    """Set ``environment`` in ``os.environ``; ``None`` removes a variable."""
+    for key, value in environment.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
 
 #: Region names look like ``us-east-1``, ``us-gov-west-1``, ``ap-southeast-5``.
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
@@ -168,9 +181,11 @@ class FakeAppStream:
         """True from :meth:`activate` until :meth:`deactivate`."""
         return self._active
 
-    def environment(self) -> dict[str, str]:
-        """What :meth:`activate` puts in ``os.environ``: fake credentials and the fake's region."""
-        return {**FAKE_CREDENTIALS, "AWS_DEFAULT_REGION": self.region}
+    def environment(self) -> dict[str, str | None]:
+        """What :meth:`activate` does to ``os.environ``: fake credentials and the fake's region
+        set, the AWS profile variables removed (``None``), so no local AWS profile is needed.
+        """
+        return {**FAKE_CREDENTIALS, "AWS_DEFAULT_REGION": self.region, **HIDDEN_VARIABLES}
 
     def activate(self) -> None:
         """Answer every AppStream client of the process; give the environment fake credentials.
@@ -184,7 +199,7 @@ class FakeAppStream:
         self._saved_env = {key: os.environ.get(key) for key in env}
         self._active = True
         try:
-            os.environ.update(env)
+            apply_environment(env)
             wire.attach(self)  # last: once it succeeded there is nothing left to fail
         except BaseException:
             self.deactivate()
@@ -200,11 +215,7 @@ class FakeAppStream:
         try:
             wire.detach(self)
         finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+            apply_environment(saved)
 
     # -- seeding and reading ------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from botocore.client import BaseClient
 
 from . import assertions, clients, wire
 from .errors import AppStreamUsageError
-from .fake import FakeAppStream, check_setting
+from .fake import FakeAppStream, apply_environment, check_setting
 from .model import ImageBuilder
 from .seeding import show
 from .stub import Stubber
@@ -64,8 +64,19 @@ class Settings:
 
 
 _SETTING_NAMES = tuple(a.name for a in attrs.fields(Settings))
-#: Settings that are also ini and command-line options (``--appstream-account-id``, ...).
-_OPTION_SETTINGS = ("region", "account_id", "transitions", "polls")
+#: Every setting is also an ini option and a command-line option (``--appstream-account-id``, ...).
+_OPTION_HELP = {
+    "region": "region of the AppStream fake (default us-east-1)",
+    "account_id": "account of the AppStream fake (default 123456789012)",
+    "transitions": "how in-between states complete: immediate, polled (default) or manual",
+    "polls": "DescribeImageBuilders reads an in-between state lasts under 'polled' (default 1)",
+    "assert_all_stubs_used": "fail a test whose appstream_stubber responses were not all used "
+    "(true or false, default true)",
+    "assert_all_faults_used": "fail a test whose injected faults (with a fixed times) were not "
+    "all used (true or false, default true)",
+}
+_BOOLEANS = {"true": True, "yes": True, "on": True, "1": True}
+_BOOLEANS.update({"false": False, "no": False, "off": False, "0": False})
 _suite_settings = pytest.StashKey[Settings]()
 _call_report = pytest.StashKey[pytest.TestReport]()
 _blocked_before = pytest.StashKey[bool]()
@@ -73,17 +84,11 @@ _blocked_before = pytest.StashKey[bool]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("appstream", "AppStream fake (pytest-appstream)")
-    for name, help_ in (
-        ("region", "region of the AppStream fake (default us-east-1)"),
-        ("account-id", "account of the AppStream fake (default 123456789012)"),
-        ("transitions", "how in-between states complete: immediate, polled (default) or manual"),
-        (
-            "polls",
-            "DescribeImageBuilders reads an in-between state lasts under 'polled' (default 1)",
-        ),
-    ):
-        ini = "appstream_" + name.replace("-", "_")
-        group.addoption(f"--appstream-{name}", dest=ini, default=None, help=help_)
+    for setting, help_ in _OPTION_HELP.items():
+        ini = f"appstream_{setting}"
+        metavar = "BOOL" if setting.startswith("assert_") else None
+        flag = f"--appstream-{setting.replace('_', '-')}"
+        group.addoption(flag, dest=ini, default=None, metavar=metavar, help=help_)
         parser.addini(ini, help_, default=None)
     group.addoption(
         "--appstream-block-real",
@@ -94,12 +99,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "appstream_block_real", "same as --appstream-block-real", type="bool", default=False
     )
-    parser.addini(
-        "appstream_assert_all_faults_used",
-        "fail a test whose injected faults (with a fixed times) were not all used (default true)",
-        type="bool",
-        default=True,
-    )
 
 
 def _option(config: pytest.Config, name: str) -> Any:
@@ -107,10 +106,22 @@ def _option(config: pytest.Config, name: str) -> Any:
     return config.getini(name) if value is None else value
 
 
+def _parsed(setting: str, value: str, source: str) -> Any:
+    """An option's text as the setting's type (a bad value is left for the check to name)."""
+    text = value.strip()
+    if setting == "polls" and text.isdigit():
+        return int(text)
+    if setting.startswith("assert_"):
+        if text.lower() not in _BOOLEANS:
+            raise AppStreamUsageError(f"{source}={value!r} is not allowed; allowed: true or false")
+        return _BOOLEANS[text.lower()]
+    return value
+
+
 def _suite(config: pytest.Config) -> Settings:
     """Whole-suite settings: command-line options over ini options over the defaults."""
     values: dict[str, Any] = {}
-    for setting in _OPTION_SETTINGS:
+    for setting in _OPTION_HELP:
         dest = f"appstream_{setting}"
         value = config.getoption(dest)
         source = f"--appstream-{setting.replace('_', '-')}"
@@ -118,14 +129,13 @@ def _suite(config: pytest.Config) -> Settings:
             value, source = config.getini(dest), f"ini option {dest}"
         if value is None or value == "":
             continue
-        if setting == "polls" and isinstance(value, str):
-            value = int(value) if value.strip().isdigit() else value
         try:
+            if isinstance(value, str):
+                value = _parsed(setting, value, source)
             check_setting(setting, value, source)
         except AppStreamUsageError as error:
             raise pytest.UsageError(f"pytest-appstream: {error}") from None
         values[setting] = value
-    values["assert_all_faults_used"] = config.getini("appstream_assert_all_faults_used")
     return Settings(**values)
 
 
@@ -157,11 +167,7 @@ def _release_leftovers(config: pytest.Config) -> None:
         try:
             fake.deactivate()
         finally:
-            for key, value in environment.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+            apply_environment(environment)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -170,6 +176,24 @@ def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
         return (yield)
     finally:
         _release_leftovers(item.config)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Error a test whose own ``appstream*`` marker would do nothing: it has no fake.
+
+    Markers of its class or module apply to the tests there that use the fake; the rest ignore them.
+    """
+    if "appstream" in getattr(item, "fixturenames", ("appstream",)):
+        return
+    for mark in item.own_markers:
+        if mark.name in MARKERS:
+            pytest.fail(
+                f"{item.nodeid}: {_describe(mark)} does nothing: the test does not use the "
+                "appstream fixture; allowed: add appstream (or appstream_client, "
+                "appstream_stubber) to its arguments, or "
+                "@pytest.mark.usefixtures('appstream')",
+                pytrace=False,
+            )
 
 
 @pytest.hookimpl(wrapper=True)
@@ -402,7 +426,10 @@ def appstream(
         # Through monkeypatch as well, so that the test's own monkeypatch.setenv/delenv of these
         # variables is undone in order, whichever fixture the test asked for first.
         for key, value in environment.items():
-            monkeypatch.setenv(key, value)
+            if value is None:
+                monkeypatch.delenv(key, raising=False)
+            else:
+                monkeypatch.setenv(key, value)
         fake.activate()  # last: a failure above leaves nothing to undo
         yield fake
     finally:

@@ -330,6 +330,14 @@ def test_every_bad_marker_fails_its_test_at_setup_naming_marker_and_argument(
         ("--appstream-transitions=slow", r"--appstream-transitions='slow' .*manual"),
         ("--appstream-polls=many", r"--appstream-polls='many' .*int >= 0"),
         ("--appstream-polls=-2", r"--appstream-polls='-2' "),
+        (
+            "--appstream-assert-all-stubs-used=maybe",
+            r"--appstream-assert-all-stubs-used='maybe' .*allowed: true or false",
+        ),
+        (
+            "--appstream-assert-all-faults-used=2",
+            r"--appstream-assert-all-faults-used='2' .*allowed: true or false",
+        ),
     ],
 )
 def test_bad_option_is_a_usage_error_naming_it(

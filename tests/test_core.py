@@ -249,6 +249,45 @@ def test_fake_credentials_only_during_the_test(pytester: pytest.Pytester) -> Non
     result.assert_outcomes(passed=2)
 
 
+def test_a_missing_aws_profile_in_the_environment_does_not_matter(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import os
+
+        import boto3
+        import pytest
+
+        def test_during(appstream, appstream_client):
+            assert "AWS_PROFILE" not in os.environ and "AWS_DEFAULT_PROFILE" not in os.environ
+            appstream.add_builder("b")
+            client = boto3.Session().client("appstream")  # would raise ProfileNotFound
+            assert client.stop_image_builder(Name="b")["ImageBuilder"]["State"] == "STOPPING"
+            assert appstream_client.describe_image_builders()["ImageBuilders"]
+
+        def test_context_manager():
+            from pytest_appstream import FakeAppStream
+            with FakeAppStream() as fake:
+                fake.add_builder("b")
+                assert boto3.Session().client("appstream").describe_image_builders()
+            assert os.environ["AWS_PROFILE"] == "doesnotexist"
+
+        def test_after():
+            assert os.environ["AWS_PROFILE"] == "doesnotexist"
+            assert os.environ["AWS_DEFAULT_PROFILE"] == "alsomissing"
+        """
+    )
+    for key in [k for k in os.environ if k.startswith("AWS_")]:
+        pytester._monkeypatch.delenv(key)
+    for key, value in NO_AWS_ENV.items():
+        pytester._monkeypatch.setenv(key, value)
+    pytester._monkeypatch.setenv("AWS_PROFILE", "doesnotexist")
+    pytester._monkeypatch.setenv("AWS_DEFAULT_PROFILE", "alsomissing")
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3)
+
+
 def test_plugin_is_loaded_by_entry_point_and_markers_are_registered(
     pytester: pytest.Pytester,
 ) -> None:

@@ -510,8 +510,11 @@ def test_partly_used_fault_is_reported_with_its_count(pytester: pytest.Pytester)
     )
 
 
-def test_ini_option_turns_the_teardown_check_off(pytester: pytest.Pytester) -> None:
-    pytester.makeini("[pytest]\nappstream_assert_all_faults_used = false\n")
+@pytest.mark.parametrize("where", ["ini", "command line"])
+def test_ini_option_turns_the_teardown_check_off(pytester: pytest.Pytester, where: str) -> None:
+    if where == "ini":
+        pytester.makeini("[pytest]\nappstream_assert_all_faults_used = false\n")
+    options = ["--appstream-assert-all-faults-used=no"] if where == "command line" else []
     result = run(
         pytester,
         """
@@ -526,6 +529,7 @@ def test_ini_option_turns_the_teardown_check_off(pytester: pytest.Pytester) -> N
         def test_marker_turns_it_back_on(appstream):
             pass
         """,
+        *options,
     )
     result.assert_outcomes(passed=2, errors=1)
 

@@ -732,3 +732,48 @@ def test_nothing_is_half_seeded() -> None:
 @newer_model(platforms=("WINDOWS_SERVER_2022",))  # the examples show its defaults
 def test_module_examples_run() -> None:
     assert doctest.testmod(seeding).failed == 0
+
+
+def test_a_marker_on_a_test_without_the_fake_is_an_error_at_setup(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        pytestmark = pytest.mark.appstream(region="eu-west-1")
+
+        @pytest.mark.appstream_builder("nightly")
+        def test_forgot_the_fixture():
+            pass
+
+        @pytest.mark.appstream_builder("b", state="STOPPED")
+        @pytest.mark.usefixtures("appstream")
+        def test_usefixtures_counts():
+            import boto3
+            builders = boto3.client("appstream").describe_image_builders()["ImageBuilders"]
+            assert [b["State"] for b in builders] == ["STOPPED"]
+
+        @pytest.mark.appstream_builder("nightly")
+        class TestClassMarkers:
+            def test_uses_the_fake(self, appstream_client):
+                assert appstream_client.meta.region_name == "eu-west-1"
+                assert appstream_client.describe_image_builders()["ImageBuilders"]
+
+            def test_never_touches_appstream(self):
+                pass
+        """
+    )
+    result = pytester.runpytest("-p", "no:randomly", "--strict-markers")
+    result.assert_outcomes(passed=3, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at setup of test_forgot_the_fixture*",
+            "test_a_marker_on_a_test_without_the_fake_is_an_error_at_setup.py::"
+            "test_forgot_the_fixture: @pytest.mark.appstream_builder('nightly') does nothing: "
+            "the test does not use the appstream fixture; allowed: add appstream (or "
+            "appstream_client, appstream_stubber) to its arguments, or "
+            "@pytest.mark.usefixtures('appstream')",
+        ]
+    )
+    assert "plugin.py" not in result.stdout.str()

@@ -374,6 +374,35 @@ def test_fixture_pending_responses_are_a_teardown_error(pytester: pytest.Pyteste
     assert "stub.py" not in result.stdout.str() and "plugin.py" not in result.stdout.str()
 
 
+@pytest.mark.parametrize(
+    "setting",
+    [("-p", "no:cacheprovider"), ("--appstream-assert-all-stubs-used=false",), ("ini",)],
+)
+def test_options_turn_the_pending_responses_check_off(
+    pytester: pytest.Pytester, setting: tuple[str, ...]
+) -> None:
+    if setting == ("ini",):
+        pytester.makeini("[pytest]\nappstream_assert_all_stubs_used = false\n")
+        setting = ()
+    result = run(
+        pytester,
+        """
+        import pytest
+
+        def test_pending(appstream_stubber):
+            appstream_stubber.resource_not_found()
+
+        @pytest.mark.appstream(assert_all_stubs_used=True)
+        def test_marker_wins(appstream_stubber):
+            appstream_stubber.resource_not_found()
+        """,
+        *setting,
+    )
+    errors = 2 if setting == ("-p", "no:cacheprovider") else 1
+    result.assert_outcomes(passed=2, errors=errors)
+    result.stdout.fnmatch_lines(["*ERROR at teardown of test_marker_wins*"])
+
+
 def test_fixture_fails_a_test_that_swallowed_an_unexpected_call(pytester: pytest.Pytester) -> None:
     result = run(
         pytester,
