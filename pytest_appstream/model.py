@@ -177,10 +177,14 @@ class Transition:
 
 @attrs.frozen
 class Call:
-    """One AppStream call the fake answered: its AWS name, parameters and error code (or None)."""
+    """One AppStream call the fake answered: its AWS name, parameters and error code (or None).
+
+    ``region`` and ``account_id`` say where it went, but equality leaves them out, so a call is
+    written as it reads: ``Call("StopImageBuilder", {"Name": "b"}, None) in appstream.calls``.
+    """
 
     operation: str
     params: Mapping[str, Any]
     error_code: str | None = None
-    region: str = "us-east-1"
-    account_id: str = "123456789012"
+    region: str = attrs.field(default="us-east-1", eq=False)
+    account_id: str = attrs.field(default="123456789012", eq=False)

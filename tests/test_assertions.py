@@ -113,8 +113,25 @@ def test_calls_log_operation_params_error_region_and_account() -> None:
         ),
         Call("DescribeImageBuilders", {"Names": ["b"]}, None, "us-east-1", "111122223333"),
     ]
+    assert [(c.region, c.account_id) for c in fake.calls] == [
+        ("us-east-1", "111122223333"),
+        ("us-east-1", "111122223333"),
+        ("eu-west-1", "111122223333"),
+        ("us-east-1", "111122223333"),
+    ]
     fake.calls.clear()
     assert len(fake.calls) == 4
+
+
+def test_a_call_compares_by_operation_params_and_error_code() -> None:
+    fake = FakeAppStream(region="eu-west-1", account_id="111122223333")
+    fake.add_builder("b")
+    stop(fake, "b")
+    assert Call("StopImageBuilder", {"Name": "b"}, None) in fake.calls
+    assert fake.calls == [Call("StopImageBuilder", {"Name": "b"}, None)]
+    assert Call("StopImageBuilder", {"Name": "b"}, "ThrottlingException") not in fake.calls
+    assert Call("StopImageBuilder", {"Name": "c"}, None) not in fake.calls
+    assert "region='eu-west-1'" in repr(fake.calls[0])
 
 
 def test_calls_hold_the_wire_parameters_a_real_client_sent(pytester: pytest.Pytester) -> None:
