@@ -338,7 +338,8 @@ def describe_image_builders(ctx: Context, params: Params) -> Response:
     """DescribeImageBuilders: by ``Names`` (an unknown one is ResourceNotFoundException) or all.
 
     Pages hold ``MaxResults`` builders (:data:`DEFAULT_PAGE_SIZE` without it), in creation order.
-    Each builder on the page counts as one poll of its in-between state.
+    Each builder on the page counts as one poll of its in-between state (once, even when
+    ``Names`` repeats it).
     """
     size = params.get("MaxResults", DEFAULT_PAGE_SIZE)
     if size < 1:
@@ -357,7 +358,9 @@ def describe_image_builders(ctx: Context, params: Params) -> Response:
     else:
         entries = [read(ctx, name) for name in names]
     page = entries[offset : offset + size]
-    for entry in page:
+    # A name asked for twice is answered twice, but read once: one poll per builder and call.
+    polled = page if names is None else {id(e): e for e in page}.values()
+    for entry in polled:
         if entry.pending is not None:
             entry.pending.polled()
     response: Response = {"ImageBuilders": [e.builder.wire_items() for e in page]}

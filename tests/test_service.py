@@ -76,6 +76,16 @@ def test_policies_decide_how_many_describes_see_stopping(
     assert fake.history("b")[-1].operation == "advance"
 
 
+def test_a_name_repeated_in_one_describe_is_one_poll() -> None:
+    fake = FakeAppStream(polls=2)
+    fake.add_builder("b")
+    stop(fake, "b")
+    first = describe(fake, Names=["b", "b"])[1]["ImageBuilders"]
+    assert [b["State"] for b in first] == ["STOPPING", "STOPPING"]
+    assert describe(fake, Names=["b"])[1]["ImageBuilders"][0]["State"] == "STOPPING"
+    assert describe(fake, Names=["b"])[1]["ImageBuilders"][0]["State"] == "STOPPED"
+
+
 def test_manual_policy_waits_for_advance() -> None:
     fake = FakeAppStream(transitions="manual")
     fake.add_builder("b")
