@@ -39,6 +39,8 @@ BASE_CREATED_TIME = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
 DEFAULT_INSTANCE_TYPE = "stream.standard.medium"
 #: Agent versions are date-like on the wire (AWS_FACTS.md); the date is ours.
 DEFAULT_AGENT_VERSION = "10-02-2025"
+#: ``AppstreamAgentVersion`` meaning "the newest agent" (the newest is ours: a date).
+LATEST_AGENT = "LATEST"
 DEFAULT_PLATFORM = "WINDOWS_SERVER_2022"
 #: AWS-owned base images, one per platform (names in AWS's style; the dates are ours).
 BASE_IMAGES = {
@@ -193,6 +195,20 @@ def defaults(
         "disable_imdsv1": False,
         "created_time": BASE_CREATED_TIME + datetime.timedelta(minutes=index),
     }
+
+
+def agent_fields(version: str | None) -> dict[str, str]:
+    """The agent fields of a builder asked for agent ``version`` (``LATEST``: the newest, ours).
+
+    >>> agent_fields("LATEST")["latest_appstream_agent_version"]
+    'TRUE'
+    """
+    if version is None:
+        return {}
+    if version == LATEST_AGENT:
+        version = DEFAULT_AGENT_VERSION
+    latest = "TRUE" if version == DEFAULT_AGENT_VERSION else "FALSE"
+    return {"appstream_agent_version": version, "latest_appstream_agent_version": latest}
 
 
 # -- checks -----------------------------------------------------------------------------------
@@ -419,7 +435,8 @@ def build_builder(
     values = defaults(
         checked_name, region=region, account_id=account_id, index=index, platform=platform
     )
-    values.update(snake)
+    values.update(agent_fields(snake.pop("appstream_agent_version", None)))
+    values.update(snake)  # a given latest_appstream_agent_version wins over the derived one
     members = field_names()
     known = {k: v for k, v in values.items() if k in RECORD_FIELDS}
     extra = {members[k]: v for k, v in values.items() if k not in RECORD_FIELDS}

@@ -27,7 +27,7 @@ from botocore import xform_name
 from .errors import AppStreamUsageError, ServiceError
 from .model import builder_members, shape
 from .registry import Entry, Registry
-from .seeding import DEFAULT_AGENT_VERSION, build_builder, named_image_arn, partition
+from .seeding import agent_fields, build_builder, named_image_arn, partition
 from .transitions import Pending, reads_for
 from .validation import message, problem
 
@@ -45,9 +45,6 @@ DEFAULT_PAGE_SIZE = 25
 #: CreateImageBuilderStreamingURL ``Validity`` in seconds: default and bounds (API reference).
 DEFAULT_VALIDITY = 3600
 VALIDITY_RANGE = (1, 604800)
-
-#: ``AppstreamAgentVersion`` input meaning "the newest agent" (the newest is ours: a date).
-LATEST_AGENT = "LATEST"
 
 
 @attrs.frozen
@@ -186,7 +183,7 @@ def create_image_builder(ctx: Context, params: Params) -> Response:
     }
     if "ImageName" in params:
         fields["image_arn"] = named_image_arn(ctx.region, ctx.account, params["ImageName"])
-    fields.update(_agent(params.get("AppstreamAgentVersion")))
+    fields.update(agent_fields(params.get("AppstreamAgentVersion")))
     try:
         builder = build_builder(
             name,
@@ -205,19 +202,9 @@ def create_image_builder(ctx: Context, params: Params) -> Response:
     return {"ImageBuilder": builder.wire_items()}
 
 
-def _agent(version: str | None) -> dict[str, str]:
-    """The agent fields of a builder asked for ``version`` (``LATEST``: the newest, ours)."""
-    if version is None:
-        return {}
-    if version == LATEST_AGENT:
-        version = DEFAULT_AGENT_VERSION
-    latest = "TRUE" if version == DEFAULT_AGENT_VERSION else "FALSE"
-    return {"appstream_agent_version": version, "latest_appstream_agent_version": latest}
-
-
 def start_image_builder(ctx: Context, params: Params) -> Response:
     """StartImageBuilder: STOPPED -> PENDING -> RUNNING (``AppstreamAgentVersion`` applied)."""
-    changes = _agent(params.get("AppstreamAgentVersion"))
+    changes = agent_fields(params.get("AppstreamAgentVersion"))
     entry = act(ctx, "StartImageBuilder", params["Name"], **changes)
     return {"ImageBuilder": entry.builder.wire_items()}
 
