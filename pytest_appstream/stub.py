@@ -398,13 +398,18 @@ class Stubber:
         return list(self._unexpected)
 
     def _operation_for(self, method: str, *, check_attribute: bool = False) -> str:
-        """The API name of client method ``method``, or botocore's ValueError with a hint."""
+        """The API name of client method ``method``, or botocore's ValueError.
+
+        In pass-through mode the message also names the nearest method; otherwise it is
+        botocore's, to the letter.
+        """
         mapping: Any = self.client.meta.method_to_api_mapping
         operation_name = mapping.get(method)
         if operation_name is None or (check_attribute and not hasattr(self.client, method)):
+            hint = _did_you_mean(method, mapping) if self.passthrough else ""
             raise ValueError(
                 f"Client {self.client.meta.service_model.service_name} "
-                f"does not have method: {method}{_did_you_mean(method, mapping)}"
+                f"does not have method: {method}{hint}"
             )
         return str(operation_name)
 

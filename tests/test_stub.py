@@ -134,13 +134,18 @@ def test_responses_are_validated_against_the_output_shape(client: BaseClient) ->
         ("describe_image_builder", "describe_image_builders"),
     ],
 )
-def test_a_misspelt_method_names_the_nearest_one(
+def test_a_misspelt_method_fails_when_queued_naming_the_nearest_one_in_passthrough(
     client: BaseClient, method: str, hint: str
 ) -> None:
-    message = f"Client appstream does not have method: {method}; did you mean '{hint}'?"
-    for add in (Stubber(client).add_response, Stubber(client).add_client_error):
-        with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
-            add(method, {})
+    botocores = f"Client appstream does not have method: {method}"
+    for passthrough, message in [
+        (True, f"{botocores}; did you mean '{hint}'?"),
+        (False, botocores),
+    ]:
+        stubber = Stubber(client, passthrough=passthrough)
+        for add in (stubber.add_response, stubber.add_client_error):
+            with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+                add(method, {})
 
 
 def test_a_method_with_nothing_near_gets_botocores_message(client: BaseClient) -> None:
