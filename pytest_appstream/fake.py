@@ -245,7 +245,7 @@ class FakeAppStream:
                     "allowed: a name not yet used"
                 )
             entry = self.registry.seed(self.account_id, self.region, builder)
-            entry.pending = seeded_pending(self._context(self.region), builder.state)
+            entry.pending = seeded_pending(builder.state, self.transitions, self.polls)
             self._seeded += 1
             return builder
 

@@ -27,6 +27,7 @@ from .fake import FakeAppStream, apply_environment, check_setting
 from .model import ImageBuilder
 from .seeding import show
 from .stub import Stubber
+from .transitions import POLICIES
 
 MARKERS = {
     "appstream_builder": "appstream_builder(name, *, state='RUNNING', **fields): seed one "
@@ -75,11 +76,18 @@ _OPTION_HELP = {
     "assert_all_faults_used": "fail a test whose injected faults (with a fixed times) were not "
     "all used (true or false, default true)",
 }
+#: The ini type of each setting: native TOML values (``[tool.pytest]`` of pytest 9) arrive typed.
+_INI_TYPES: dict[str, Any] = {
+    "polls": "int" if pytest.version_tuple >= (8, 4) else None,
+    "assert_all_stubs_used": "bool",
+    "assert_all_faults_used": "bool",
+}
 _BOOLEANS = {"true": True, "yes": True, "on": True, "1": True}
 _BOOLEANS.update({"false": False, "no": False, "off": False, "0": False})
 _suite_settings = pytest.StashKey[Settings]()
 _call_report = pytest.StashKey[pytest.TestReport]()
 _blocked_before = pytest.StashKey[bool]()
+_faked = pytest.StashKey[bool]()  # the test used the appstream fixture
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -89,7 +97,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar = "BOOL" if setting.startswith("assert_") else None
         flag = f"--appstream-{setting.replace('_', '-')}"
         group.addoption(flag, dest=ini, default=None, metavar=metavar, help=help_)
-        parser.addini(ini, help_, default=None)
+        parser.addini(ini, help_, type=_INI_TYPES.get(setting), default=None)
     group.addoption(
         "--appstream-block-real",
         action="store_true",
@@ -118,6 +126,27 @@ def _parsed(setting: str, value: str, source: str) -> Any:
     return value
 
 
+def _ini(config: pytest.Config, name: str, setting: str) -> Any:
+    """An ini option's value, or a clear error for one pytest cannot read as the setting's type."""
+    try:
+        return config.getini(name)
+    except (ValueError, TypeError) as error:
+        raise AppStreamUsageError(
+            f"ini option {name} cannot be read ({error}); allowed: {_ALLOWED[setting]}"
+        ) from None
+
+
+#: What each setting allows, for errors about values pytest itself could not read.
+_ALLOWED = {
+    "region": "a region name like 'us-east-1'",
+    "account_id": "a string of 12 digits",
+    "transitions": ", ".join(POLICIES),
+    "polls": "an int >= 0",
+    "assert_all_stubs_used": "true or false",
+    "assert_all_faults_used": "true or false",
+}
+
+
 def _suite(config: pytest.Config) -> Settings:
     """Whole-suite settings: command-line options over ini options over the defaults."""
     values: dict[str, Any] = {}
@@ -125,11 +154,12 @@ def _suite(config: pytest.Config) -> Settings:
         dest = f"appstream_{setting}"
         value = config.getoption(dest)
         source = f"--appstream-{setting.replace('_', '-')}"
-        if value is None:
-            value, source = config.getini(dest), f"ini option {dest}"
-        if value is None or value == "":
-            continue
         try:
+            if value is None:
+                source = f"ini option {dest}"
+                value = _ini(config, dest, setting)
+            if value is None or value == "" or value == []:  # unset ([]: pytest < 8.1)
+                continue
             if isinstance(value, str):
                 value = _parsed(setting, value, source)
             check_setting(setting, value, source)
@@ -173,25 +203,33 @@ def _release_leftovers(config: pytest.Config) -> None:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
     try:
-        return (yield)
+        result = yield
     finally:
         _release_leftovers(item.config)
+    _check_markers_acted(item)
+    return result
 
 
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Error a test whose own ``appstream*`` marker would do nothing: it has no fake.
+def _check_markers_acted(item: pytest.Item) -> None:
+    """Error a passed test whose own ``appstream*`` marker did nothing: it never used the fake.
 
-    Markers of its class or module apply to the tests there that use the fake; the rest ignore them.
+    Only markers written on the test function count (decorators, ``pytest.param(marks=...)``);
+    those of its class, module or added by a conftest apply to the tests that use the fake.
     """
-    if "appstream" in getattr(item, "fixturenames", ("appstream",)):
+    report = item.stash.get(_call_report, None)
+    if item.stash.get(_faked, False) or report is None or not report.passed:
         return
-    for mark in item.own_markers:
+    callspec = getattr(item, "callspec", None)
+    written = [
+        *getattr(getattr(item, "function", None), "pytestmark", ()),
+        *getattr(callspec, "marks", ()),
+    ]
+    for mark in written:
         if mark.name in MARKERS:
             pytest.fail(
-                f"{item.nodeid}: {_describe(mark)} does nothing: the test does not use the "
+                f"{item.nodeid}: {_describe(mark)} did nothing: the test never used the "
                 "appstream fixture; allowed: add appstream (or appstream_client, "
-                "appstream_stubber) to its arguments, or "
-                "@pytest.mark.usefixtures('appstream')",
+                "appstream_stubber) to its arguments, or @pytest.mark.usefixtures('appstream')",
                 pytrace=False,
             )
 
@@ -416,6 +454,7 @@ def appstream(
     ``appstream_fault``, configured by the ``appstream`` marker. At teardown of a passed test,
     faults injected with a fixed ``times`` that were not used up fail it.
     """
+    request.node.stash[_faked] = True
     settings = _settings(request)
     fake = settings.fake()
     _seed(request, fake)

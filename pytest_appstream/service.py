@@ -86,15 +86,15 @@ class Context:
     polls: int = 1
 
 
-def seeded_pending(ctx: Context, state: str) -> Pending | None:
-    """How a builder seeded in ``state`` completes, under ``ctx``'s policy (stable: never).
+def seeded_pending(state: str, policy: str, polls: int) -> Pending | None:
+    """How a builder seeded in ``state`` completes under a transitions policy (stable: never).
 
-    >>> seeded_pending(Context(Registry(), "123456789012", "us-east-1"), "STOPPING")
+    >>> seeded_pending("STOPPING", "polled", 1)
     Pending(to_state='STOPPED', reads_left=1)
     """
     if state in STABLE_STATES:
         return None
-    return Pending(SEEDED_ENDS.get(state, "RUNNING"), reads_for(ctx.policy, ctx.polls))
+    return Pending(SEEDED_ENDS.get(state, "RUNNING"), reads_for(policy, polls))
 
 
 def not_found(ctx: Context, name: str) -> ServiceError:

@@ -349,6 +349,68 @@ def test_bad_option_is_a_usage_error_naming_it(
     assert re.search(says, result.stderr.str()), result.stderr.str()
 
 
+SETTINGS_TEST = """
+import pytest
+
+@pytest.mark.appstream_fault("stop_image_builder", "ThrottlingException")
+def test_settings(appstream, appstream_stubber, appstream_client):
+    appstream_stubber.resource_not_found()  # never used: no teardown error either
+    assert (appstream.region, appstream.polls, appstream.transitions) == ("eu-west-1", 2, "manual")
+"""
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        pytest.param("[tool.pytest.ini_options]", id="ini_options strings"),
+        pytest.param(
+            "[tool.pytest]",
+            id="pytest 9 native TOML types",
+            marks=pytest.mark.skipif(
+                pytest.version_tuple < (9,), reason="[tool.pytest] is pytest 9's"
+            ),
+        ),
+    ],
+)
+def test_every_setting_reads_from_pyproject(pytester: pytest.Pytester, table: str) -> None:
+    native = table == "[tool.pytest]"
+    polls, false = ("2", "false") if native else ('"2"', '"false"')
+    pytester.makepyprojecttoml(
+        f"""
+        {table}
+        appstream_region = "eu-west-1"
+        appstream_transitions = "manual"
+        appstream_polls = {polls}
+        appstream_assert_all_stubs_used = {false}
+        appstream_assert_all_faults_used = {false}
+        """
+    )
+    pytester.makepyfile(SETTINGS_TEST)
+    result = pytester.runpytest("-p", "no:randomly", "-p", "no:hypothesispytest")
+    result.assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("appstream_polls = many", r"appstream_polls.*allowed: an int >= 0"),
+        (
+            "appstream_assert_all_stubs_used = maybe",
+            r"appstream_assert_all_stubs_used.*allowed: true or false",
+        ),
+    ],
+)
+def test_a_bad_ini_value_of_a_typed_setting_is_a_usage_error(
+    pytester: pytest.Pytester, line: str, says: str
+) -> None:
+    pytester.makeini(f"[pytest]\n{line}\n")
+    pytester.makepyfile("def test_x(): pass")
+    result = pytester.runpytest("-p", "no:randomly", "-p", "no:hypothesispytest")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR, result.stdout.str()
+    assert re.search(says, result.stderr.str()), result.stderr.str()
+    assert "Traceback" not in result.stderr.str() + result.stdout.str()
+
+
 def test_bad_ini_value_is_a_usage_error_naming_it(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\nappstream_transitions = slow\n")
     pytester.makepyfile("def test_x(): pass")

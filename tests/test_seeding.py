@@ -476,7 +476,7 @@ def test_bad_ini_option_is_a_usage_error_naming_the_ini_option(pytester: pytest.
     result = run(pytester, "def test_never_runs(appstream): pass")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
-        ["ERROR: pytest-appstream: ini option appstream_polls='many' is not allowed; *"]
+        ["ERROR: pytest-appstream: ini option appstream_polls*'many'*; allowed: an int >= 0"]
     )
 
 
@@ -734,11 +734,21 @@ def test_module_examples_run() -> None:
     assert doctest.testmod(seeding).failed == 0
 
 
-def test_a_marker_on_a_test_without_the_fake_is_an_error_at_setup(
+def test_a_marker_written_on_a_test_that_never_uses_the_fake_is_an_error(
     pytester: pytest.Pytester,
 ) -> None:
+    pytester.makeconftest(
+        """
+        import pytest
+
+        def pytest_collection_modifyitems(items):
+            for item in items:
+                item.add_marker(pytest.mark.appstream(polls=2))
+        """
+    )
     pytester.makepyfile(
         """
+        import boto3
         import pytest
 
         pytestmark = pytest.mark.appstream(region="eu-west-1")
@@ -747,12 +757,24 @@ def test_a_marker_on_a_test_without_the_fake_is_an_error_at_setup(
         def test_forgot_the_fixture():
             pass
 
+        @pytest.mark.appstream_builder("nightly")
+        def test_forgot_it_and_failed():
+            assert False, "its own failure, and nothing else"
+
+        @pytest.mark.parametrize("n", [pytest.param(1, marks=pytest.mark.appstream_fault(
+            "stop_image_builder", "ThrottlingException"))])
+        def test_param_marks_count(n):
+            pass
+
         @pytest.mark.appstream_builder("b", state="STOPPED")
         @pytest.mark.usefixtures("appstream")
         def test_usefixtures_counts():
-            import boto3
             builders = boto3.client("appstream").describe_image_builders()["ImageBuilders"]
             assert [b["State"] for b in builders] == ["STOPPED"]
+
+        @pytest.mark.appstream_builder("b")
+        def test_getfixturevalue_counts(request):
+            assert request.getfixturevalue("appstream").builder("b").state == "RUNNING"
 
         @pytest.mark.appstream_builder("nightly")
         class TestClassMarkers:
@@ -765,17 +787,19 @@ def test_a_marker_on_a_test_without_the_fake_is_an_error_at_setup(
         """
     )
     result = pytester.runpytest("-p", "no:randomly", "--strict-markers")
-    result.assert_outcomes(passed=3, errors=1)
+    result.assert_outcomes(passed=6, failed=1, errors=2)
     result.stdout.fnmatch_lines(
         [
-            "*ERROR at setup of test_forgot_the_fixture*",
-            "test_a_marker_on_a_test_without_the_fake_is_an_error_at_setup.py::"
-            "test_forgot_the_fixture: @pytest.mark.appstream_builder('nightly') does nothing: "
-            "the test does not use the appstream fixture; allowed: add appstream (or "
+            "*ERROR at teardown of test_forgot_the_fixture*",
+            "test_a_marker_written_on_a_test_that_never_uses_the_fake_is_an_error.py::"
+            "test_forgot_the_fixture: @pytest.mark.appstream_builder('nightly') did nothing: "
+            "the test never used the appstream fixture; allowed: add appstream (or "
             "appstream_client, appstream_stubber) to its arguments, or "
             "@pytest.mark.usefixtures('appstream')",
         ]
     )
+    result.stdout.fnmatch_lines(["*ERROR at teardown of test_param_marks_count?1?*"])
+    assert "ERROR at teardown of test_forgot_it_and_failed" not in result.stdout.str()
     assert "plugin.py" not in result.stdout.str()
 
 
