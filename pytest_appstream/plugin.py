@@ -130,7 +130,7 @@ def _ini(config: pytest.Config, name: str, setting: str) -> Any:
     """An ini option's value, or a clear error for one pytest cannot read as the setting's type."""
     try:
         return config.getini(name)
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError, pytest.UsageError) as error:  # UsageError: pytest >= 9.1
         raise AppStreamUsageError(
             f"ini option {name} cannot be read ({error}); allowed: {_ALLOWED[setting]}"
         ) from None
