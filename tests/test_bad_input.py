@@ -228,13 +228,17 @@ def test_the_fake_still_works_after_every_wrong_call() -> None:
 
 @pytest.mark.parametrize("row", STUBBER_ROWS, ids=[row.id for row in STUBBER_ROWS])
 def test_wrong_stubber_call_is_a_clear_error_and_queues_nothing(
-    row: Row, appstream_client: Any
+    row: Row, appstream: FakeAppStream, appstream_client: Any
 ) -> None:
+    appstream.add_builder("b")
+    appstream_client.stop_image_builder(Name="b")
+    before = snapshot(appstream)
     stubber = Stubber(appstream_client, passthrough=True)
     with pytest.raises(row.error) as info:
         row.call(stubber)
     assert re.search(row.says, str(info.value)), str(info.value)
     stubber.assert_no_pending_responses()
+    assert snapshot(appstream) == before
 
 
 def test_a_when_predicate_that_raises_is_a_clear_error_and_changes_nothing() -> None:
