@@ -12,6 +12,10 @@ the block's first line changes that, and is meant to read naturally in the docs:
 A block of any language (a JSON data file, say) preceded by a MyST comment line
 ``% file: builders.json`` is written to that path for the page's blocks, like ``# file:``.
 
+Every ``ini`` and ``toml`` block, and every ``sh`` block that runs ``pytest --appstream-...``, is
+a configuration: pytest must accept it under ``--strict-config``, and each setting it names must
+reach the fake.
+
 New pages are covered without touching this file.
 """
 
@@ -141,6 +145,58 @@ def test_docs_example_runs_and_passes(pytester: pytest.Pytester, block: Block) -
     assert outcomes.get("passed", 0) >= 1 and set(outcomes) <= {"passed", "warnings"}, (
         f"{block.id}: the example did not pass: {outcomes}\n{result.stdout.str()}"
     )
+
+
+CONFIG_BLOCKS = [
+    block
+    for page in PAGES
+    for block in code_blocks(page)
+    if block.language in ("ini", "toml")
+    or (block.language == "sh" and block.source.startswith("pytest --appstream"))
+]
+#: Reads back, inside a test, each setting a configuration block may set.
+SETTING_PROBE = """
+from pytest_appstream import wire
+
+def test_settings(appstream):
+    seen = {
+        "appstream_region": appstream.region,
+        "appstream_account_id": appstream.account_id,
+        "appstream_transitions": appstream.transitions,
+        "appstream_polls": str(appstream.polls),
+        "appstream_block_real": str(wire.is_blocking_real()).lower(),
+    }
+    print("SETTINGS", sorted(seen.items()))
+    assert seen == {**seen, **EXPECTED}, seen
+"""
+
+
+def _declared(block: Block) -> dict[str, str]:
+    """The appstream settings a configuration block sets, as text."""
+    if block.language == "sh":
+        pairs = [a.removeprefix("--").partition("=") for a in shlex.split(block.source)[1:]]
+        return {k.replace("-", "_"): v or "true" for k, _, v in pairs}
+    found = re.findall(r"^(appstream_\w+)\s*=\s*(.+?)\s*$", block.source, re.MULTILINE)
+    return {key: value.strip("'\"") for key, value in found}
+
+
+@pytest.mark.parametrize("block", CONFIG_BLOCKS, ids=[b.id for b in CONFIG_BLOCKS])
+def test_docs_configuration_is_accepted_and_takes_effect(
+    pytester: pytest.Pytester, block: Block
+) -> None:
+    expected = _declared(block)
+    assert expected, f"{block.id}: no appstream setting found in the block"
+    args: list[str] = []
+    if block.language == "ini":
+        pytester.makeini(block.source)
+    elif block.language == "toml":
+        pytester.makepyprojecttoml(block.source)
+    else:
+        args = shlex.split(block.source)[1:]
+    pytester.makepyfile(f"EXPECTED = {expected!r}\n" + SETTING_PROBE)
+    result = pytester.runpytest("-p", "no:randomly", "--strict-config", "-s", *args)
+    assert result.ret == 0, f"{block.id}:\n{result.stdout.str()}\n{result.stderr.str()}"
+    result.assert_outcomes(passed=1)
 
 
 def test_every_page_with_python_is_collected() -> None:
