@@ -53,6 +53,15 @@ def apply_environment(environment: Mapping[str, str | None]) -> None:
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
 
 
+#: What each fake setting allows, as the errors say it.
+ALLOWED_SETTINGS = {
+    "region": "a name like 'us-east-1'",
+    "account_id": "a string of 12 digits",
+    "transitions": ", ".join(POLICIES),
+    "polls": "an int >= 0",
+}
+
+
 def check_setting(setting: str, value: object, argument: str | None = None) -> None:
     """A clear error for a bad fake setting; ``argument`` names it (default: ``setting``).
 
@@ -65,21 +74,24 @@ def check_setting(setting: str, value: object, argument: str | None = None) -> N
     if setting == "region" and not (isinstance(value, str) and _REGION.fullmatch(value)):
         known = ", ".join(botocore_session().get_available_regions("appstream"))
         raise AppStreamUsageError(
-            f"{argument}={value!r} is not a region name; allowed: a name like 'us-east-1' "
+            f"{argument}={value!r} is not a region name; allowed: {ALLOWED_SETTINGS['region']} "
             f"(AppStream's regions in this botocore: {known})"
         )
     if setting == "account_id" and not (
         isinstance(value, str) and len(value) == 12 and value.isdigit()
     ):
         raise AppStreamUsageError(
-            f"{argument}={value!r} is not an account id; allowed: a string of 12 digits"
+            f"{argument}={value!r} is not an account id; allowed: {ALLOWED_SETTINGS['account_id']}"
         )
     if setting == "transitions" and value not in POLICIES:
         raise AppStreamUsageError(
-            f"{argument}={value!r} is not a transitions policy; allowed: {', '.join(POLICIES)}"
+            f"{argument}={value!r} is not a transitions policy; "
+            f"allowed: {ALLOWED_SETTINGS['transitions']}"
         )
     if setting == "polls" and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
-        raise AppStreamUsageError(f"{argument}={value!r} is not allowed; allowed: an int >= 0")
+        raise AppStreamUsageError(
+            f"{argument}={value!r} is not allowed; allowed: {ALLOWED_SETTINGS['polls']}"
+        )
 
 
 def check_settings(region: object, account_id: object, transitions: object, polls: object) -> None:

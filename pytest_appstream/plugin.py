@@ -13,7 +13,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
-from collections.abc import Callable, Generator, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -23,11 +23,10 @@ from botocore.client import BaseClient
 
 from . import assertions, clients, wire
 from .errors import AppStreamUsageError
-from .fake import FakeAppStream, apply_environment, check_setting
+from .fake import ALLOWED_SETTINGS, FakeAppStream, apply_environment, check_setting
 from .model import ImageBuilder
 from .seeding import show
 from .stub import Stubber
-from .transitions import POLICIES
 
 MARKERS = {
     "appstream_builder": "appstream_builder(name, *, state='RUNNING', **fields): seed one "
@@ -121,7 +120,9 @@ def _parsed(setting: str, value: str, source: str) -> Any:
         return int(text)
     if setting.startswith("assert_"):
         if text.lower() not in _BOOLEANS:
-            raise AppStreamUsageError(f"{source}={value!r} is not allowed; allowed: true or false")
+            raise AppStreamUsageError(
+                f"{source}={value!r} is not allowed; allowed: {_ALLOWED[setting]}"
+            )
         return _BOOLEANS[text.lower()]
     return value
 
@@ -138,10 +139,7 @@ def _ini(config: pytest.Config, name: str, setting: str) -> Any:
 
 #: What each setting allows, for errors about values pytest itself could not read.
 _ALLOWED = {
-    "region": "a region name like 'us-east-1'",
-    "account_id": "a string of 12 digits",
-    "transitions": ", ".join(POLICIES),
-    "polls": "an int >= 0",
+    **ALLOWED_SETTINGS,
     "assert_all_stubs_used": "true or false",
     "assert_all_faults_used": "true or false",
 }
@@ -283,32 +281,25 @@ def _bind(mark: pytest.Mark, signature: inspect.Signature) -> dict[str, Any]:
     return arguments
 
 
-def _signature(function: Callable[..., None]) -> inspect.Signature:
-    """The marker's signature as users read it (no annotations)."""
+def _signature(function: Callable[..., object]) -> inspect.Signature:
+    """The marker's signature as users read it (no ``self``, no annotations)."""
     signature = inspect.signature(function)
     return signature.replace(
         parameters=[
-            p.replace(annotation=inspect.Parameter.empty) for p in signature.parameters.values()
+            p.replace(annotation=inspect.Parameter.empty)
+            for p in signature.parameters.values()
+            if p.name != "self"
         ],
         return_annotation=inspect.Signature.empty,
     )
 
 
-def _builder_marker(name: str, *, state: str = "RUNNING", **fields: Any) -> None: ...
-def _fault_marker(
-    operation: str,
-    error_code: str,
-    *,
-    name: str | None = None,
-    when: Callable[[Mapping[str, Any]], object] | None = None,
-    times: int | None = 1,
-    message: str | None = None,
-) -> None: ...
 def _builders_from_marker(path: str) -> None: ...
 
 
-_BUILDER = _signature(_builder_marker)
-_FAULT = _signature(_fault_marker)
+#: The markers take what the methods they stand for take.
+_BUILDER = _signature(FakeAppStream.add_builder)
+_FAULT = _signature(FakeAppStream.inject)
 _BUILDERS_FROM = _signature(_builders_from_marker)
 
 
