@@ -5,8 +5,8 @@ sees and leaves a consistent registry. History outlives a deleted builder.
 
 >>> r = Registry()
 >>> with r.lock:
-...     r.seed("123456789012", "us-east-1", ImageBuilder(name="b", arn="arn:...", state="RUNNING"))
-...     r.set_state("123456789012", "us-east-1", "b", "STOPPING", "StopImageBuilder")
+...     _ = r.seed("123456789012", "us-east-1", ImageBuilder(name="b", arn="arn:...", state="RUNNING"))
+...     _ = r.set_state("123456789012", "us-east-1", "b", "STOPPING", "StopImageBuilder")
 >>> r.states("123456789012", "us-east-1", "b")
 ['RUNNING', 'STOPPING']
 """

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import importlib.util
+import pkgutil
 import re
 from pathlib import Path
 from types import ModuleType
@@ -25,6 +28,20 @@ def test_every_public_name_is_documented(name: str) -> None:
         f"docs/api.md does not document pytest_appstream.{name}: add one line, "
         f"'.. autoclass:: pytest_appstream.{name}' (or autoexception / autodata)"
     )
+
+
+#: Every module's docstring examples run; seeding's under a newer model, in test_seeding.py.
+MODULES = [
+    m.name
+    for m in pkgutil.iter_modules(pytest_appstream.__path__, "pytest_appstream.")
+    if m.name != "pytest_appstream.seeding"
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples_run(name: str) -> None:
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.failed == 0
 
 
 def test_every_option_and_ini_setting_is_documented(pytester: pytest.Pytester) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -12,7 +11,7 @@ from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from pytest_appstream import AppStreamUsageError, FakeAppStream, faults
+from pytest_appstream import AppStreamUsageError, FakeAppStream
 from pytest_appstream.faults import COMMON_ERRORS, FaultQueue, make_fault
 from pytest_appstream.model import botocore_session, modeled_errors, operation_names
 
@@ -580,7 +579,3 @@ def test_bad_fault_markers_error_at_setup(pytester: pytest.Pytester) -> None:
         ]
     )
     assert "Traceback" not in result.stdout.str()
-
-
-def test_module_examples_run() -> None:
-    assert doctest.testmod(faults).failed == 0
