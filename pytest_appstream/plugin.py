@@ -26,6 +26,7 @@ from .errors import AppStreamUsageError
 from .fake import ALLOWED_SETTINGS, FakeAppStream, apply_environment, check_setting
 from .model import ImageBuilder
 from .seeding import show
+from .server import appstream_server  # noqa: F401  (defined beside the server it serves)
 from .stub import Stubber
 
 MARKERS = {

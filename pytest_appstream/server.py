@@ -13,6 +13,10 @@ import contextlib
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import attrs
+import pytest
 
 from .wire import Backend, answer
 
@@ -49,3 +53,33 @@ def serve(backend: Backend, host: str = "127.0.0.1", port: int = 0) -> Iterator[
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@attrs.frozen
+class ServedFake:
+    """What the ``appstream_server`` fixture yields: the endpoint's URL and a subprocess's environment."""
+
+    url: str
+    env: dict[str, str]
+
+
+@pytest.fixture
+def appstream_server(appstream: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[ServedFake]:
+    """The test's ``appstream`` fake behind a loopback HTTP endpoint, its environment set.
+
+    Subprocesses inherit ``AWS_ENDPOINT_URL_APPSTREAM``, the region and fake credentials::
+
+        def test_cli(appstream, appstream_server):
+            subprocess.run(["aws", "appstream", "describe-image-builders"], check=True)
+    """
+    with serve(appstream) as url:
+        env = {
+            "AWS_ENDPOINT_URL_APPSTREAM": url,
+            "AWS_REGION": appstream.region,
+            "AWS_DEFAULT_REGION": appstream.region,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+        }
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        yield ServedFake(url, env)

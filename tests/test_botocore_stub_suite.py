@@ -189,6 +189,7 @@ def _test_count(run_dir: Path) -> int:
     return count
 
 
+@pytest.mark.slow
 def test_botocores_stubber_suite_passes_against_ours(tmp_path: Path) -> None:
     run_dir = _extract(_sdist())
     package_root = str(Path(pytest_appstream.__file__).resolve().parent.parent)
