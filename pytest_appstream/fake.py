@@ -156,8 +156,7 @@ class FakeAppStream:
                 handler = HANDLERS.get(operation)
                 if handler is None:
                     raise _unimplemented(operation)
-                check_input(operation, params)
-                body = handler(ctx, params)
+                body = handler(ctx, check_input(operation, params))
             except ServiceError as error:
                 self._calls.append(Call(operation, params, error.code, ctx.region, ctx.account))
                 return error.status, {"__type": error.code, "message": error.message}

@@ -9,8 +9,8 @@ that breaks them is answered ``ValidationException``, listing every problem::
 
 A value of the wrong JSON type never reaches validation: AWS answers ``SerializationException``.
 
->>> check_input("DeleteImageBuilder", {"Name": "nightly"}) is None
-True
+>>> check_input("DeleteImageBuilder", {"Name": "nightly"})
+{'Name': 'nightly'}
 >>> problems(operation("DeleteImageBuilder").input_shape, {"Name": "-x"})[0][:28]
 "Value '-x' at 'name' failed "
 """
@@ -51,21 +51,23 @@ _SIZED = ("string", "list", "map", "blob")
 Check = Callable[[Any], bool]
 
 
-def check_input(operation_name: str, params: Any) -> None:
-    """Raise :class:`ServiceError` if AWS would refuse ``params`` before looking at any resource.
+def check_input(operation_name: str, params: Any) -> Any:
+    """The parameters as the operation's handler gets them, or :class:`ServiceError` if AWS would
+    refuse ``params`` before looking at any resource.
 
     ``SerializationException`` for a value of the wrong JSON type, else ``ValidationException``
     listing every broken constraint of the operation's input shape.
     """
     shape = operation(operation_name).input_shape
     if shape is None or valid(shape)(params):
-        return
+        return params
     wrong = wrong_type(shape, params)
     if wrong is not None:
         raise ServiceError("SerializationException", wrong)
     found = problems(shape, params)
     if found:
         raise ServiceError("ValidationException", message(found))
+    return params
 
 
 @functools.cache
