@@ -123,25 +123,34 @@ class _Lineage:
     pending: str  # "" when nothing is pending
 
 
-def _lineage(fake: FakeAppStream, name: str) -> _Lineage:
+def _lineage(fake: FakeAppStream, name: str, region: str | None) -> _Lineage:
     __tracebackhide__ = True
     with fake.registry.lock:
-        states = fake.states(name)
-        history = fake.history(name)
-        pending = _pending_note(fake, name)
+        states = fake.states(name, region=region)
+        history = fake.history(name, region=region)
+        pending = _pending_note(fake, name, region or fake.region)
     seeded = ["seeded"] if len(states) > len(history) else []
     return _Lineage(states, seeded + [t.operation for t in history], pending)
 
 
-def _pending_note(fake: FakeAppStream, name: str) -> str:
+def _pending_note(fake: FakeAppStream, name: str, region: str) -> str:
     """How the builder's pending transition would complete, or ""."""
-    entry = fake.registry.get(fake.account_id, fake.region, name)
+    entry = fake.registry.get(fake.account_id, region, name)
     if entry is None or entry.pending is None:
         return ""
     now = entry.builder.state
     to = entry.pending.to_state or "deleted"
     left = entry.pending.reads_left
-    advance = f"appstream.advance({name!r})"
+    where = "" if region == fake.region else f", region={region!r}"
+    advance = f"appstream.advance({name!r}{where})"
+    deadline = entry.pending.deadline
+    if deadline is not None:
+        seconds = max(0.0, (deadline - fake.clock.now()).total_seconds())
+        return (
+            f"pending: {now} -> {to} at {deadline.isoformat()} on the fake's clock, "
+            f"{seconds:g} s from now (transitions='timed'); appstream.sleep({seconds:g}) or "
+            f"{advance} completes it"
+        )
     if left is None:
         return f"pending: {now} -> {to} when the test calls {advance} (transitions='manual')"
     if left == 0:
@@ -158,7 +167,16 @@ def _state_text(state: str | None) -> str:
 # -- the assertions ----------------------------------------------------------------------------
 
 
-def assert_state(fake: FakeAppStream, name: str, state: str | None) -> None:
+def _named(name: str, fake: FakeAppStream, region: str | None) -> str:
+    """``image builder 'b'``, with its region when that is not the fake's."""
+    return f"image builder {name!r}" + (
+        "" if region in (None, fake.region) else f" in region {region}"
+    )
+
+
+def assert_state(
+    fake: FakeAppStream, name: str, state: str | None, region: str | None = None
+) -> None:
     """``name`` is in ``state`` now (``None``: it was deleted).
 
     Reading from the test never completes a pending transition; the failure says how it would.
@@ -171,7 +189,7 @@ def assert_state(fake: FakeAppStream, name: str, state: str | None) -> None:
     __tracebackhide__ = True
     _check_name(name)
     expected = check_assert_state(state)
-    lineage = _lineage(fake, name)
+    lineage = _lineage(fake, name, region)
     actual = lineage.states[-1] if lineage.states else None
     if actual == expected:
         return
@@ -179,14 +197,18 @@ def assert_state(fake: FakeAppStream, name: str, state: str | None) -> None:
         f"{_state_text(s)} ({cause})"
         for s, cause in zip(lineage.states, lineage.causes, strict=True)
     )
-    lines = [f"image builder {name!r} is {_state_text(actual)}, expected {_state_text(expected)}"]
+    lines = [
+        f"{_named(name, fake, region)} is {_state_text(actual)}, expected {_state_text(expected)}"
+    ]
     if lineage.pending:
         lines.append(f"  {lineage.pending}")
     lines.append(f"  states: {path}")
     raise AssertionError("\n".join(lines))
 
 
-def assert_transitions(fake: FakeAppStream, name: str, states: Sequence[str | None]) -> None:
+def assert_transitions(
+    fake: FakeAppStream, name: str, states: Sequence[str | None], region: str | None = None
+) -> None:
     """The exact sequence of states ``name`` has been in, seed state first (``None``: deleted).
 
     Example::
@@ -201,7 +223,7 @@ def assert_transitions(fake: FakeAppStream, name: str, states: Sequence[str | No
         )
     for i, state in enumerate(states):
         check_assert_state(state, f"states[{i}]")
-    lineage = _lineage(fake, name)
+    lineage = _lineage(fake, name, region)
     actual = lineage.states
     if list(states) == actual:
         return
@@ -209,10 +231,12 @@ def assert_transitions(fake: FakeAppStream, name: str, states: Sequence[str | No
         (i for i, (e, a) in enumerate(zip(states, actual, strict=False)) if e != a),
         min(len(states), len(actual)),
     )
-    raise AssertionError(_transitions_diff(name, list(states), lineage, first))
+    raise AssertionError(
+        _transitions_diff(_named(name, fake, region), list(states), lineage, first)
+    )
 
 
-def _transitions_diff(name: str, expected: list[str | None], lineage: _Lineage, first: int) -> str:
+def _transitions_diff(named: str, expected: list[str | None], lineage: _Lineage, first: int) -> str:
     """Expected and actual states side by side, the first difference marked with ``>``."""
     actual = lineage.states
     rows = []
@@ -226,8 +250,7 @@ def _transitions_diff(name: str, expected: list[str | None], lineage: _Lineage, 
         )
     width = max(len("expected"), *(max(len(e), len(a)) for e, a, _ in rows)) + 2
     lines = [
-        f"image builder {name!r} went through other states than expected "
-        f"(first difference at step {first}):",
+        f"{named} went through other states than expected (first difference at step {first}):",
         f"      {'expected':<{width}}{'actual':<{width}}caused by",
     ]
     for i, (e, a, cause) in enumerate(rows):

@@ -13,16 +13,17 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
 from . import assertions, wire
+from ._clock import ALLOWED_NOW, Clock, parse_now
 from .errors import AppStreamUsageError, ServiceError
 from .faults import Fault, FaultQueue, make_fault
-from .model import Call, ImageBuilder, Transition, botocore_session, operation_names
+from .model import REGION_NAME, Call, ImageBuilder, Transition, botocore_session, operation_names
 from .registry import Registry
-from .seeding import build_builder, check_fields, check_state
+from .seeding import build_builder, check_fields, check_state, check_tags
 from .service import HANDLERS, Context, complete, seeded_pending
 from .transitions import POLICIES
 from .validation import check_input
@@ -49,16 +50,13 @@ def apply_environment(environment: Mapping[str, str | None]) -> None:
             os.environ[key] = value
 
 
-#: Region names look like ``us-east-1``, ``us-gov-west-1``, ``ap-southeast-5``.
-_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
-
-
 #: What each fake setting allows, as the errors say it.
 ALLOWED_SETTINGS = {
     "region": "a name like 'us-east-1'",
     "account_id": "a string of 12 digits",
     "transitions": ", ".join(POLICIES),
     "polls": "an int >= 0",
+    "now": ALLOWED_NOW,
 }
 
 
@@ -71,7 +69,7 @@ def check_setting(setting: str, value: object, argument: str | None = None) -> N
     pytest_appstream.errors.AppStreamUsageError: polls=-1 is not allowed; allowed: an int >= 0
     """
     argument = argument or setting
-    if setting == "region" and not (isinstance(value, str) and _REGION.fullmatch(value)):
+    if setting == "region" and not (isinstance(value, str) and REGION_NAME.fullmatch(value)):
         known = ", ".join(botocore_session().get_available_regions("appstream"))
         raise AppStreamUsageError(
             f"{argument}={value!r} is not a region name; allowed: {ALLOWED_SETTINGS['region']} "
@@ -88,6 +86,8 @@ def check_setting(setting: str, value: object, argument: str | None = None) -> N
             f"{argument}={value!r} is not a transitions policy; "
             f"allowed: {ALLOWED_SETTINGS['transitions']}"
         )
+    if setting == "now" and value is not None:
+        parse_now(value, argument)
     if setting == "polls" and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
         raise AppStreamUsageError(
             f"{argument}={value!r} is not allowed; allowed: {ALLOWED_SETTINGS['polls']}"
@@ -105,9 +105,12 @@ def check_settings(region: object, account_id: object, transitions: object, poll
 class FakeAppStream:
     """The AppStream service of one test: registry, faults, transitions, call log, assertions.
 
-    >>> fake = FakeAppStream(transitions="manual")
+    >>> fake = FakeAppStream(transitions="manual", now="2026-01-01T00:00:00Z")
     >>> fake.add_builder("b").state
     'RUNNING'
+    >>> fake.sleep(60)
+    >>> fake.clock.now().isoformat()
+    '2026-01-01T00:01:00+00:00'
     """
 
     def __init__(
@@ -117,12 +120,15 @@ class FakeAppStream:
         account_id: str = "123456789012",
         transitions: str = "polled",
         polls: int = 1,
+        now: object = None,
     ) -> None:
         check_settings(region, account_id, transitions, polls)
         self.region = region
         self.account_id = account_id
         self.transitions = transitions
         self.polls = polls
+        #: The fake's time: every time it writes comes from it (``now=`` freezes it there).
+        self.clock = Clock(now)
         self.registry = Registry()
         self.faults = FaultQueue()
         self._calls: list[Call] = []
@@ -139,7 +145,9 @@ class FakeAppStream:
         region = region or self.region
         ctx = self._contexts.get(region)
         if ctx is None:
-            ctx = Context(self.registry, self.account_id, region, self.transitions, self.polls)
+            ctx = Context(
+                self.registry, self.account_id, region, self.transitions, self.polls, self.clock
+            )
             self._contexts[region] = ctx
         return ctx
 
@@ -148,7 +156,7 @@ class FakeAppStream:
         ctx = self._context(region)
         with self.registry.lock:
             try:
-                fault = self.faults.take(operation, params)
+                fault = self.faults.take(operation, params, ctx.region)
                 if fault is not None:
                     raise ServiceError(
                         fault.error_code, fault.text(params, self.account_id), fault.status()
@@ -196,7 +204,12 @@ class FakeAppStream:
         """What :meth:`activate` does to ``os.environ``: fake credentials and the fake's region
         set, the AWS profile variables removed (``None``), so no local AWS profile is needed.
         """
-        return {**FAKE_CREDENTIALS, "AWS_DEFAULT_REGION": self.region, **HIDDEN_VARIABLES}
+        return {
+            **FAKE_CREDENTIALS,
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_REGION": self.region,
+            **HIDDEN_VARIABLES,
+        }
 
     def activate(self) -> None:
         """Answer every AppStream client of the process; give the environment fake credentials.
@@ -230,80 +243,126 @@ class FakeAppStream:
 
     # -- seeding and reading ------------------------------------------------------------------
 
-    def add_builder(self, name: str, *, state: str = "RUNNING", **fields: Any) -> ImageBuilder:
-        """Seed one image builder in the fake's account and region; see the ``appstream_builder`` marker.
+    def add_builder(
+        self,
+        name: str,
+        *,
+        state: str = "RUNNING",
+        region: str | None = None,
+        tags: Mapping[str, str] | None = None,
+        **fields: Any,
+    ) -> ImageBuilder:
+        """Seed one image builder in the fake's account; see the ``appstream_builder`` marker.
 
-        A builder seeded in an in-between state (``STOPPING``, ``PENDING``, ...) completes under
-        the transitions policy like one an operation put there: ``STOPPING`` ends ``STOPPED``,
-        ``DELETING`` ends deleted, every other one ends ``RUNNING``.
+        ``region`` defaults to the fake's; ``tags`` are the builder's tags as ListTagsForResource
+        answers them. A builder seeded in an in-between state (``STOPPING``, ``PENDING``, ...)
+        completes under the transitions policy like one an operation put there: ``STOPPING``
+        ends ``STOPPED``, ``DELETING`` ends deleted, every other one ends ``RUNNING``.
 
-        >>> FakeAppStream().add_builder("b", state="STOPPED", instance_type="stream.standard.large").state
+        >>> fake = FakeAppStream()
+        >>> fake.add_builder("b", state="STOPPED", tags={"Skip_Stop": "true"}).state
         'STOPPED'
+        >>> fake.add_builder("b", region="eu-west-1").arn
+        'arn:aws:appstream:eu-west-1:123456789012:image-builder/b'
         """
         __tracebackhide__ = True
+        region = self._region(region)
+        checked_tags = check_tags(tags)
         with self.registry.lock:
             builder = build_builder(
                 name,
                 state=state,
-                region=self.region,
+                region=region,
                 account_id=self.account_id,
                 index=self._seeded,
                 **fields,
             )
-            if self.registry.get(self.account_id, self.region, builder.name) is not None:
+            if self.registry.get(self.account_id, region, builder.name) is not None:
                 raise AppStreamUsageError(
-                    f"name={name!r} is already seeded in {self.account_id}/{self.region}; "
+                    f"name={name!r} is already seeded in {self.account_id}/{region}; "
                     "allowed: a name not yet used"
                 )
-            entry = self.registry.seed(self.account_id, self.region, builder)
-            entry.pending = seeded_pending(builder.state, self.transitions, self.polls)
+            entry = self.registry.seed(self.account_id, region, builder)
+            entry.pending = seeded_pending(self._context(region), builder.state)
+            entry.tags = checked_tags
             self._seeded += 1
             return builder
+
+    def _region(self, region: object) -> str:
+        """``region=`` of a verb: the fake's region when ``None``, else a checked region name."""
+        __tracebackhide__ = True
+        if region is None:
+            return self.region
+        check_setting("region", region)
+        assert isinstance(region, str)
+        return region
 
     @property
     def builders(self) -> Mapping[str, ImageBuilder]:
         """The live builders of the fake's account and region, by name, in creation order."""
+        return self._builders_in(self.region)
+
+    def _builders_in(self, region: str) -> Mapping[str, ImageBuilder]:
+        """The live builders of the fake's account in ``region``, by name, in creation order."""
+        __tracebackhide__ = True
+        region = self._region(region)
         with self.registry.lock:
-            store = self.registry.store(self.account_id, self.region)
+            store = self.registry.store(self.account_id, region)
             return {name: entry.builder for name, entry in store.items()}
 
-    def builder(self, name: str) -> ImageBuilder:
+    def builder(self, name: str, *, region: str | None = None) -> ImageBuilder:
         """The live builder ``name`` (a snapshot); a clear error lists the names there are.
 
         Reading from the test never counts as an API read: it does not complete transitions.
         """
         __tracebackhide__ = True
         _check_lookup(name)
+        region = self._region(region)
         with self.registry.lock:
-            entry = self.registry.get(self.account_id, self.region, name)
+            entry = self.registry.get(self.account_id, region, name)
             if entry is None:
-                raise AppStreamUsageError(self._unknown(name))
+                raise AppStreamUsageError(self._unknown(name, region))
             return entry.builder
 
-    def _unknown(self, name: str) -> str:
-        live = ", ".join(self.builders) or "none"
-        was = self.registry.history(self.account_id, self.region, name)
+    def _unknown(self, name: str, region: str) -> str:
+        live = ", ".join(self._builders_in(region)) or "none"
+        was = self.registry.history(self.account_id, region, name)
         gone = " (it was deleted)" if was else ""
-        return f"no image builder named {name!r}{gone} in {self.account_id}/{self.region}; live builders: {live}"
+        elsewhere = [
+            r
+            for a, r, n in self.registry.names()
+            if a == self.account_id and n == name and r != region
+        ]
+        hint = (
+            f" (there is one in region {', '.join(sorted(elsewhere))}: pass region=)"
+            if elsewhere
+            else ""
+        )
+        return (
+            f"no image builder named {name!r}{gone} in {self.account_id}/{region}{hint}; "
+            f"live builders: {live}"
+        )
 
-    def history(self, name: str) -> list[Transition]:
+    def history(self, name: str, *, region: str | None = None) -> list[Transition]:
         """Every state change of ``name`` since it was seeded or created, oldest first."""
         __tracebackhide__ = True
         _check_lookup(name)
+        region = self._region(region)
         with self.registry.lock:
-            found = self.registry.history(self.account_id, self.region, name)
+            found = self.registry.history(self.account_id, region, name)
         if found is None:
-            raise AppStreamUsageError(self._unknown(name))
+            raise AppStreamUsageError(self._unknown(name, region))
         return found
 
-    def states(self, name: str) -> list[str | None]:
+    def states(self, name: str, *, region: str | None = None) -> list[str | None]:
         """The states ``name`` has been in, seed state first (``None``: deleted)."""
         __tracebackhide__ = True
         _check_lookup(name)
+        region = self._region(region)
         with self.registry.lock:
-            found = self.registry.states(self.account_id, self.region, name)
+            found = self.registry.states(self.account_id, region, name)
         if found is None:
-            raise AppStreamUsageError(self._unknown(name))
+            raise AppStreamUsageError(self._unknown(name, region))
         return found
 
     @property
@@ -314,20 +373,35 @@ class FakeAppStream:
 
     # -- driving state -------------------------------------------------------------------------
 
-    def advance(self, name: str | None = None) -> None:
-        """Complete pending transitions now: of every builder, or of ``name``."""
+    def advance(self, name: str | None = None, *, region: str | None = None) -> None:
+        """Complete pending transitions now: of every builder in every region, or of ``name``
+        (in ``region``, the fake's by default).
+        """
         __tracebackhide__ = True
         with self.registry.lock:
-            if name is not None:
-                self.builder(name)
-            for region in list(self._regions()):
-                ctx = self._context(region)
-                for entry in list(self.registry.store(self.account_id, region).values()):
-                    if name is None or (entry.builder.name == name and region == self.region):
+            if name is None:
+                regions = {r for a, r in self.registry.stores() if a == self.account_id}
+                if region is not None:
+                    regions = {self._region(region)}
+            else:
+                region = self._region(region)
+                self.builder(name, region=region)
+                regions = {region}
+            for region_ in sorted(regions):
+                ctx = self._context(region_)
+                for entry in list(self.registry.store(self.account_id, region_).values()):
+                    if name is None or entry.builder.name == name:
                         complete(ctx, entry)
 
-    def _regions(self) -> Iterable[str]:
-        return {self.region, *self._contexts}
+    def sleep(self, seconds: float) -> None:
+        """Move the fake's clock ``seconds`` forward without waiting; a test may patch
+        ``time.sleep`` with it. Under the ``"timed"`` policy, in-between states whose duration has
+        passed complete at their next read::
+
+            monkeypatch.setattr(time, "sleep", appstream.sleep)
+        """
+        __tracebackhide__ = True
+        self.clock.sleep(seconds)
 
     def set_state(
         self,
@@ -336,6 +410,7 @@ class FakeAppStream:
         *,
         reason: Mapping[str, Any] | None = None,
         errors: list[Mapping[str, Any]] | None = None,
+        region: str | None = None,
     ) -> ImageBuilder:
         """Force ``name`` into any state of the model, recorded in its history as ``"set_state"``.
 
@@ -351,8 +426,9 @@ class FakeAppStream:
             )
         """
         __tracebackhide__ = True
+        region = self._region(region)
         with self.registry.lock:
-            self.builder(name)
+            self.builder(name, region=region)
             check_state(state)
             try:
                 wire_fields = check_fields(
@@ -362,7 +438,7 @@ class FakeAppStream:
                 raise AppStreamUsageError(_as_set_state_arguments(str(error))) from None
             entry = self.registry.set_state(
                 self.account_id,
-                self.region,
+                region,
                 name,
                 state,
                 "set_state",
@@ -383,6 +459,7 @@ class FakeAppStream:
         when: Callable[[Mapping[str, Any]], object] | None = None,
         times: int | None = 1,
         message: str | None = None,
+        region: str | None = None,
     ) -> Fault:
         """Answer matching calls with ``error_code`` instead of applying the rules.
 
@@ -390,7 +467,8 @@ class FakeAppStream:
         a common AWS error (``ThrottlingException``, ``InternalFailure``, ``ServiceUnavailable``,
         ...). The fault answers calls naming the builder ``name`` (any call if ``None``) for which
         ``when(params)`` is true, ``times`` times (``None``: every matching call); faults answer
-        in injection order. A faulted call changes nothing and is recorded in :attr:`calls`.
+        in injection order; ``region`` limits it to calls in that region (``None``: any). A
+        faulted call changes nothing and is recorded in :attr:`calls`.
 
         >>> fault = FakeAppStream().inject("stop_image_builder", "ThrottlingException", times=2)
         >>> fault.operation, fault.times
@@ -398,7 +476,15 @@ class FakeAppStream:
         """
         __tracebackhide__ = True
         return self.faults.add(
-            make_fault(operation, error_code, name=name, when=when, times=times, message=message)
+            make_fault(
+                operation,
+                error_code,
+                name=name,
+                when=when,
+                times=times,
+                message=message,
+                region=region,
+            )
         )
 
     def resource_not_found(
@@ -475,7 +561,7 @@ class FakeAppStream:
 
     # -- assertions ----------------------------------------------------------------------------
 
-    def assert_state(self, name: str, state: str | None) -> None:
+    def assert_state(self, name: str, state: str | None, *, region: str | None = None) -> None:
         """Assert that ``name`` is in ``state`` now (``None``: it was deleted).
 
         A failure shows the states it went through and, if a transition is pending, how it
@@ -484,9 +570,11 @@ class FakeAppStream:
             appstream.assert_state("b", "STOPPED")
         """
         __tracebackhide__ = True
-        assertions.assert_state(self, name, state)
+        assertions.assert_state(self, name, state, self._region(region))
 
-    def assert_transitions(self, name: str, states: Sequence[str | None]) -> None:
+    def assert_transitions(
+        self, name: str, states: Sequence[str | None], *, region: str | None = None
+    ) -> None:
         """Assert the exact sequence of states ``name`` has been in, seed state first.
 
         A failure shows expected and actual side by side, the first difference marked::
@@ -494,7 +582,7 @@ class FakeAppStream:
             appstream.assert_transitions("b", ["RUNNING", "STOPPING", "STOPPED"])
         """
         __tracebackhide__ = True
-        assertions.assert_transitions(self, name, states)
+        assertions.assert_transitions(self, name, states, self._region(region))
 
     def assert_called(self, operation: str, *, times: int | None = None, **params: Any) -> None:
         """Assert ``operation`` (either spelling) was called: ``times`` times, or at least once.

@@ -25,7 +25,7 @@ import attrs
 from botocore import xform_name
 
 from .errors import AppStreamUsageError
-from .model import modeled_errors, operation_name, operation_names, service_model
+from .model import REGION_NAME, modeled_errors, operation_name, operation_names, service_model
 from .seeding import check_name
 
 Predicate = Callable[[Mapping[str, Any]], object]
@@ -136,11 +136,16 @@ class Fault:
     times: int | None = 1
     message: str | None = None
     used: int = 0
+    region: str | None = None
 
-    def matches(self, operation_: str, params: Mapping[str, Any]) -> bool:
-        """True when this fault answers ``operation_`` called with ``params``."""
+    def matches(
+        self, operation_: str, params: Mapping[str, Any], region: str | None = None
+    ) -> bool:
+        """True when this fault answers ``operation_`` called with ``params`` in ``region``."""
         __tracebackhide__ = True
         if operation_ != self.operation:
+            return False
+        if self.region is not None and region != self.region:
             return False
         if self.name is not None and self.name not in names_in(params):
             return False
@@ -181,6 +186,7 @@ class Fault:
     def describe(self) -> str:
         """``StopImageBuilder -> ThrottlingException (name='b', times=2)``, for messages."""
         options = [f"name={self.name!r}"] if self.name is not None else []
+        options += [f"region={self.region!r}"] if self.region is not None else []
         options += ["when=<predicate>"] if self.when is not None else []
         options.append(f"times={self.times!r}")
         return f"{self.operation} -> {self.error_code} ({', '.join(options)})"
@@ -206,6 +212,7 @@ def make_fault(
     when: object = None,
     times: object = 1,
     message: object = None,
+    region: object = None,
 ) -> Fault:
     """A checked :class:`Fault`, or an :class:`AppStreamUsageError` naming the bad argument.
 
@@ -244,6 +251,11 @@ def make_fault(
         )
     if message is not None and not isinstance(message, str):
         raise AppStreamUsageError(f"message={message!r} is not allowed; allowed: a string or None")
+    if region is not None and not (isinstance(region, str) and REGION_NAME.fullmatch(region)):
+        raise AppStreamUsageError(
+            f"region={region!r} is not a region name; allowed: None (any region) or a name like "
+            "'us-east-1'"
+        )
     return Fault(
         aws_name,
         error_code,
@@ -251,6 +263,7 @@ def make_fault(
         cast("Predicate | None", when),
         times,
         message,
+        region=region,
     )
 
 
@@ -267,12 +280,14 @@ class FaultQueue:
             self._faults.append(fault)
         return fault
 
-    def take(self, operation: str, params: Mapping[str, Any]) -> Fault | None:
+    def take(
+        self, operation: str, params: Mapping[str, Any], region: str | None = None
+    ) -> Fault | None:
         """The oldest fault that answers this call, counted as used once; None if none does."""
         __tracebackhide__ = True
         with self._lock:
             for fault in self._faults:
-                if not fault.exhausted() and fault.matches(operation, params):
+                if not fault.exhausted() and fault.matches(operation, params, region):
                     fault.used += 1
                     return fault
         return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import datetime
 import functools
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +22,9 @@ from botocore import xform_name
 from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 
 SERVICE_NAME = "appstream"
+
+#: Region names look like ``us-east-1``, ``us-gov-west-1``, ``ap-southeast-5``.
+REGION_NAME = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
 
 
 @functools.cache

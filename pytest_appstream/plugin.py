@@ -38,8 +38,9 @@ MARKERS = {
     "appstream_fault": "appstream_fault(operation, error_code, *, name=None, when=None, times=1, "
     "message=None): answer matching AppStream calls with an error",
     "appstream": "appstream(region='us-east-1', account_id='123456789012', "
-    "transitions='polled', polls=1, assert_all_stubs_used=True, assert_all_faults_used=True): "
-    "configure the AppStream fake for this test",
+    "transitions='polled', polls=1, now=None, assert_all_stubs_used=True, "
+    "assert_all_faults_used=True): configure the AppStream fake for this test (now: freeze its "
+    "clock at that instant, e.g. '2026-01-01T00:00:00Z')",
 }
 
 
@@ -51,6 +52,7 @@ class Settings:
     account_id: str = "123456789012"
     transitions: str = "polled"
     polls: int = 1
+    now: object = None
     assert_all_stubs_used: bool = True
     assert_all_faults_used: bool = True
 
@@ -61,6 +63,7 @@ class Settings:
             account_id=self.account_id,
             transitions=self.transitions,
             polls=self.polls,
+            now=self.now,
         )
 
 
@@ -69,7 +72,7 @@ _SETTING_NAMES = tuple(a.name for a in attrs.fields(Settings))
 _OPTION_HELP = {
     "region": "region of the AppStream fake (default us-east-1)",
     "account_id": "account of the AppStream fake (default 123456789012)",
-    "transitions": "how in-between states complete: immediate, polled (default) or manual",
+    "transitions": "how in-between states complete: immediate, polled (default), manual or timed",
     "polls": "DescribeImageBuilders reads an in-between state lasts under 'polled' (default 1)",
     "assert_all_stubs_used": "fail a test whose appstream_stubber responses were not all used "
     "(true or false, default true)",
@@ -406,7 +409,8 @@ def _builder_marks(request: pytest.FixtureRequest) -> list[_Seed]:
                 name = arguments.get("name")
                 if name is None:
                     _bad_marker(mark, f"{label}'name' is missing; allowed: an image builder name")
-                key = name if isinstance(name, str) else repr(name)
+                region = arguments.get("region")
+                key = repr((name, region))
                 if key in here:
                     _bad_marker(
                         mark,

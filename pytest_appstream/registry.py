@@ -13,6 +13,7 @@ sees and leaves a consistent registry. History outlives a deleted builder.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -27,11 +28,14 @@ Key = tuple[str, str, str]
 
 @attrs.define
 class Entry:
-    """A live builder: its record, its unfinished transition and its tags."""
+    """A live builder: its record, its unfinished transition, its tags, and its creation number
+    (``sequence``, increasing across the registry: listings resume after it).
+    """
 
     builder: ImageBuilder
     pending: Pending | None = None
     tags: dict[str, str] = attrs.field(factory=dict)
+    sequence: int = 0
 
 
 @attrs.define
@@ -49,6 +53,7 @@ class Registry:
         self.lock = threading.RLock()
         self._stores: dict[tuple[str, str], dict[str, Entry]] = {}
         self._lineages: dict[Key, _Lineage] = {}
+        self._sequence = itertools.count()
 
     def store(self, account: str, region: str) -> dict[str, Entry]:
         """The live builders of one account and region, in creation order (hold the lock)."""
@@ -58,6 +63,10 @@ class Registry:
             found = self._stores[key] = {}
         return found
 
+    def stores(self) -> list[tuple[str, str]]:
+        """Every (account, region) that has held a builder."""
+        return list(self._stores)
+
     def get(self, account: str, region: str, name: str) -> Entry | None:
         """The live entry for ``name``, or None."""
         return self._stores.get((account, region), {}).get(name)
@@ -66,7 +75,7 @@ class Registry:
         self, account: str, region: str, builder: ImageBuilder, operation: str | None = None
     ) -> Entry:
         """Add a new builder; ``operation`` set records its creation as a transition from None."""
-        entry = Entry(builder)
+        entry = Entry(builder, sequence=next(self._sequence))
         self.store(account, region)[builder.name] = entry
         key = (account, region, builder.name)
         lineage = self._lineages.get(key)

@@ -33,6 +33,7 @@ from .model import (
     operation,
     shape,
 )
+from .validation import problems
 
 #: Seeded builders are created one minute apart from this instant (deterministic responses).
 BASE_CREATED_TIME = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
@@ -441,3 +442,25 @@ def build_builder(
     known = {k: v for k, v in values.items() if k in RECORD_FIELDS}
     extra = {members[k]: v for k, v in values.items() if k not in RECORD_FIELDS}
     return ImageBuilder(name=checked_name, state=checked_state, extra=extra, **known)
+
+
+def check_tags(tags: object, argument: str = "tags") -> dict[str, str]:
+    """Seeded tags as TagResource would accept them: a dict of str to str within the model's limits.
+
+    >>> check_tags({"Skip_Stop": "true"})
+    {'Skip_Stop': 'true'}
+    """
+    __tracebackhide__ = True
+    if tags is None:
+        return {}
+    if not isinstance(tags, Mapping) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in tags.items()
+    ):
+        raise AppStreamUsageError(
+            f"{argument}={show(tags)} is not allowed; allowed: a dict of tag keys to values "
+            "(str to str), as ListTagsForResource answers them"
+        )
+    found = problems(shape("Tags"), dict(tags), argument)
+    if found:
+        raise AppStreamUsageError(f"{argument}={show(tags)} is not allowed: {'; '.join(found)}")
+    return dict(tags)

@@ -16,6 +16,7 @@ import binascii
 import copy
 import datetime
 import hashlib
+import hmac
 import json
 import operator
 from collections.abc import Callable
@@ -24,11 +25,12 @@ from typing import Any
 import attrs
 from botocore import xform_name
 
+from ._clock import Clock
 from .errors import AppStreamUsageError, ServiceError
 from .model import builder_members, shape
 from .registry import Entry, Registry
 from .seeding import agent_fields, build_builder, named_image_arn, partition
-from .transitions import Pending, reads_for
+from .transitions import Pending, pending
 from .validation import message, problem
 
 Params = dict[str, Any]
@@ -74,27 +76,47 @@ ACTIONS: dict[str, Action] = {
 #: RUNNING; ``None``: the builder is gone.
 SEEDED_ENDS: dict[str, str | None] = {"STOPPING": "STOPPED", "DELETING": None}
 
+#: How long each in-between state lasts under the ``"timed"`` policy, in seconds of the fake's
+#: clock, with where the figure comes from. States not listed last :data:`DEFAULT_DURATION`.
+DURATIONS: dict[str, tuple[int, str]] = {
+    "PENDING": (
+        600,
+        "AWS: a new image builder takes 5 to 10 minutes to be RUNNING (the upper end)",
+    ),
+    "STOPPING": (300, "ours: AWS gives no figure for builders; a fleet takes about 5 minutes"),
+    "DELETING": (300, "ours: AWS gives no figure"),
+    "SNAPSHOTTING": (1800, "ours: AWS gives no figure; creating an image takes tens of minutes"),
+}
+#: How long an in-between state that :data:`DURATIONS` does not list lasts (ours).
+DEFAULT_DURATION = 600
+
 
 @attrs.define
 class Context:
-    """Who calls (account, region) and how in-between states complete (policy, polls)."""
+    """Who calls (account, region), how in-between states complete (policy, polls) and when."""
 
     registry: Registry
     account: str
     region: str
     policy: str = "polled"
     polls: int = 1
+    clock: Clock = attrs.field(factory=Clock)
+
+    def pending(self, via: str, to: str | None) -> Pending:
+        """The transition from the in-between state ``via`` to ``to``, begun now."""
+        duration = DURATIONS.get(via, (DEFAULT_DURATION, ""))[0]
+        return pending(to, self.policy, polls=self.polls, clock=self.clock, duration=duration)
 
 
-def seeded_pending(state: str, policy: str, polls: int) -> Pending | None:
-    """How a builder seeded in ``state`` completes under a transitions policy (stable: never).
+def seeded_pending(ctx: Context, state: str) -> Pending | None:
+    """How a builder seeded in ``state`` completes under the transitions policy (stable: never).
 
-    >>> seeded_pending("STOPPING", "polled", 1)
-    Pending(to_state='STOPPED', reads_left=1)
+    >>> seeded_pending(Context(Registry(), "123456789012", "us-east-1"), "STOPPING")
+    Pending(to_state='STOPPED', reads_left=1, deadline=None)
     """
     if state in STABLE_STATES:
         return None
-    return Pending(SEEDED_ENDS.get(state, "RUNNING"), reads_for(policy, polls))
+    return ctx.pending(state, SEEDED_ENDS.get(state, "RUNNING"))
 
 
 def not_found(ctx: Context, name: str) -> ServiceError:
@@ -156,7 +178,7 @@ def act(ctx: Context, operation: str, name: str, **changes: Any) -> Entry:
             f"{where} Wait until the current operation completes, then try again. {needs}",
         )
     ctx.registry.set_state(ctx.account, ctx.region, name, action.via, operation, **changes)
-    entry.pending = Pending(action.to, reads_for(ctx.policy, ctx.polls))
+    entry.pending = ctx.pending(action.via, action.to)
     return entry
 
 
@@ -191,14 +213,14 @@ def create_image_builder(ctx: Context, params: Params) -> Response:
             region=ctx.region,
             account_id=ctx.account,
             index=0,
-            created_time=datetime.datetime.now(datetime.timezone.utc),
+            created_time=ctx.clock.now(),
             **fields,
         )
     except AppStreamUsageError as error:  # input validation lets nothing through to here
         raise ServiceError("ValidationException", str(error)) from None
     entry = ctx.registry.seed(ctx.account, ctx.region, builder, operation="CreateImageBuilder")
     entry.tags = dict(params.get("Tags", {}))
-    entry.pending = Pending("RUNNING", reads_for(ctx.policy, ctx.polls))
+    entry.pending = ctx.pending("PENDING", "RUNNING")
     return {"ImageBuilder": builder.wire_items()}
 
 
@@ -242,7 +264,7 @@ def create_image_builder_streaming_url(ctx: Context, params: Params) -> Response
             f"The image builder {name} for account {ctx.account} is {state}. "
             "The image builder must be in a RUNNING state to connect.",
         )
-    expires = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=validity)
+    expires = ctx.clock.now() + datetime.timedelta(seconds=validity)
     return {"StreamingURL": streaming_url(ctx, name, expires), "Expires": expires}
 
 
@@ -304,16 +326,40 @@ def list_tags_for_resource(ctx: Context, params: Params) -> Response:
     return {"Tags": dict(_tagged(ctx, params["ResourceArn"]).tags)}
 
 
-def _page_token(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
+def _digest(payload: str) -> str:
+    return hmac.new(b"pytest-appstream page", payload.encode(), hashlib.sha256).hexdigest()[:16]
 
 
-def _page_offset(token: str) -> int:
+def page_token(ctx: Context, operation: str, after: int) -> str:
+    """An opaque ``NextToken``: resume after position ``after`` of this listing.
+
+    The position is a builder's creation sequence number (or, with ``Names``, an index into
+    them), never an offset into the live builders, so a builder deleted or created between two
+    pages neither skips nor repeats one.
+    """
+    payload = f"{operation}:{ctx.account}:{ctx.region}:{after}"
+    return base64.urlsafe_b64encode(f"{payload}:{_digest(payload)}".encode()).decode()
+
+
+def page_position(ctx: Context, operation: str, token: str) -> int:
+    """The position a :func:`page_token` resumes after; a malformed or foreign one is AWS's error.
+
+    >>> ctx = Context(Registry(), "123456789012", "us-east-1")
+    >>> page_position(ctx, "DescribeImageBuilders", page_token(ctx, "DescribeImageBuilders", 7))
+    7
+    """
     try:
-        kind, _, number = base64.urlsafe_b64decode(token.encode()).decode().partition(":")
-        if kind == "offset" and number.isdigit():
-            return int(number)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = base64.urlsafe_b64decode(token.encode("ascii")).decode("ascii")
+        payload, _, digest = text.rpartition(":")
+        expected = f"{operation}:{ctx.account}:{ctx.region}:"
+        position = payload.removeprefix(expected)
+        if (
+            payload.startswith(expected)
+            and position.isdigit()
+            and hmac.compare_digest(digest, _digest(payload))
+        ):
+            return int(position)
+    except (binascii.Error, UnicodeError, ValueError):
         pass
     raise ServiceError("ValidationException", f"Invalid NextToken: {token}")
 
@@ -324,9 +370,9 @@ _pending_of = operator.attrgetter("pending")
 def describe_image_builders(ctx: Context, params: Params) -> Response:
     """DescribeImageBuilders: by ``Names`` (an unknown one is ResourceNotFoundException) or all.
 
-    Pages hold ``MaxResults`` builders (:data:`DEFAULT_PAGE_SIZE` without it), in creation order.
-    Each builder on the page counts as one poll of its in-between state (once, even when
-    ``Names`` repeats it).
+    Pages hold ``MaxResults`` builders (:data:`DEFAULT_PAGE_SIZE` without it), in creation order;
+    ``NextToken`` resumes after the last builder returned (see :func:`page_token`). Each builder
+    on the page counts as one poll of its in-between state (once, even when ``Names`` repeats it).
     """
     size = params.get("MaxResults", DEFAULT_PAGE_SIZE)
     if size < 1:
@@ -336,23 +382,28 @@ def describe_image_builders(ctx: Context, params: Params) -> Response:
                 [problem(size, "maxResults", "Member must have value greater than or equal to 1")]
             ),
         )
-    offset = _page_offset(params["NextToken"]) if "NextToken" in params else 0
+    token = params.get("NextToken")
+    after = -1 if token is None else page_position(ctx, "DescribeImageBuilders", token)
     names = params.get("Names")
     if names is None:
-        entries = list(ctx.registry.store(ctx.account, ctx.region).values())
+        entries = [
+            e for e in ctx.registry.store(ctx.account, ctx.region).values() if e.sequence > after
+        ]
         if any(map(_pending_of, entries)):  # else settling is a no-op: skip the Python loop
             entries = [e for e in (_settled(ctx, e) for e in entries) if e is not None]
+        page = entries[:size]
+        last = page[-1].sequence if page else after
     else:
-        entries = [read(ctx, name) for name in names]
-    page = entries[offset : offset + size]
+        page = [read(ctx, name) for name in names[after + 1 : after + 1 + size]]
+        entries, last = names[after + 1 :], after + len(page)
     # A name asked for twice is answered twice, but read once: one poll per builder and call.
     polled = page if names is None else {id(e): e for e in page}.values()
     for entry in polled:
         if entry.pending is not None:
             entry.pending.polled()
     response: Response = {"ImageBuilders": [e.builder.wire_items() for e in page]}
-    if offset + size < len(entries):
-        response["NextToken"] = _page_token(offset + size)
+    if size < len(entries):
+        response["NextToken"] = page_token(ctx, "DescribeImageBuilders", last)
     return response
 
 

@@ -573,7 +573,7 @@ def test_bad_fault_markers_error_at_setup(pytester: pytest.Pytester) -> None:
             "spelling): AssociateAppBlockBuilderAppBlock, *",
             "@pytest.mark.appstream_fault('stop_image_builder'): missing a required argument: "
             "'error_code'; signature: appstream_fault(operation, error_code, *, name=None, "
-            "when=None, times=1, message=None)",
+            "when=None, times=1, message=None, region=None)",
             "*: got an unexpected keyword argument 'count'; signature: appstream_fault(*",
             "*: times=-1 is not allowed; allowed: an int >= 1, or None (every matching call)",
         ]

@@ -377,7 +377,7 @@ BAD_SEED_MESSAGES = {
     "test_missing_name": "@pytest.mark.appstream_builder(state='RUNNING'): missing a required "
     "argument: 'name'; signature: appstream_builder(name, *, state='RUNNING', **fields)",
     "test_unknown_transitions": "@pytest.mark.appstream(transitions='eventually'): "
-    "transitions='eventually' is not a transitions policy; allowed: immediate, polled, manual",
+    "transitions='eventually' is not a transitions policy; allowed: immediate, polled, manual, timed",
     "test_negative_polls": "@pytest.mark.appstream(polls=-1): polls=-1 is not allowed; "
     "allowed: an int >= 0",
     "test_unknown_setting": "@pytest.mark.appstream(speed=2): unknown argument 'speed'; "
@@ -444,7 +444,7 @@ def _regex(pattern: str) -> str:
         (
             "--appstream-transitions=soon",
             "ERROR: pytest-appstream: --appstream-transitions='soon' is not a transitions policy; "
-            "allowed: immediate, polled, manual",
+            "allowed: immediate, polled, manual, timed",
         ),
         (
             "--appstream-polls=-1",
