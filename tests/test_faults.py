@@ -293,9 +293,9 @@ def test_a_later_fault_waits_behind_an_endless_one(fake: FakeAppStream) -> None:
 
 @pytest.fixture
 def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Records every sleep botocore's endpoint asks for (there must be none)."""
+    """Records every sleep botocore asks for, anywhere (there must be none): no wall time."""
     slept: list[float] = []
-    monkeypatch.setattr("botocore.endpoint.time.sleep", slept.append)
+    monkeypatch.setattr(time, "sleep", slept.append)
     return slept
 
 
@@ -306,14 +306,11 @@ def test_retryable_errors_are_retried_and_succeed_without_sleeping(
 ) -> None:
     fake.inject("describe_image_builders", code, times=attempts - 1)
     c = client(mode=mode)
-    start = time.perf_counter()
     response = c.describe_image_builders()
-    elapsed = time.perf_counter() - start
     assert response["ResponseMetadata"]["RetryAttempts"] == attempts - 1
     assert [b["Name"] for b in response["ImageBuilders"]] == ["a", "b"]
     assert codes(fake) == [code] * (attempts - 1) + [None]
-    assert no_sleep == []
-    assert elapsed < 0.5  # AWS-style backoff for these retries would take seconds
+    assert no_sleep == []  # AWS-style backoff for these retries would take seconds
 
 
 @pytest.mark.parametrize(("mode", "attempts"), [("legacy", 5), ("standard", 3)])
@@ -322,10 +319,8 @@ def test_retries_give_up_after_the_clients_max_attempts(
 ) -> None:
     fault = fake.inject("stop_image_builder", "ThrottlingException", times=None)
     c = client(mode=mode)
-    start = time.perf_counter()
     with pytest.raises(ClientError) as info:
         c.stop_image_builder(Name="a")
-    assert time.perf_counter() - start < 0.5
     assert no_sleep == []
     assert info.value.response["Error"]["Code"] == "ThrottlingException"
     assert info.value.response["ResponseMetadata"]["RetryAttempts"] == attempts - 1

@@ -21,7 +21,8 @@ from pytest_appstream.service import ACTIONS, HANDLERS, STABLE_STATES
 from pytest_appstream.validation import check_input, compiled, java
 
 INTERMEDIATE = [s for s in builder_states() if s not in STABLE_STATES]
-NOW = datetime.datetime.now(datetime.timezone.utc)
+#: The fakes of this module are frozen here: times are compared exactly, whatever the load.
+NOW = datetime.datetime(2026, 6, 1, 9, 30, tzinfo=datetime.timezone.utc)
 
 
 def call(fake: FakeAppStream, operation: str, **params: Any) -> tuple[int, dict[str, Any]]:
@@ -138,7 +139,7 @@ def test_a_refused_start_leaves_the_agent_version_alone() -> None:
 
 
 def test_create_answers_pending_with_realistic_values() -> None:
-    fake = FakeAppStream(region="eu-west-1", account_id="111122223333")
+    fake = FakeAppStream(region="eu-west-1", account_id="111122223333", now=NOW)
     status, body = fake.handle(
         "CreateImageBuilder",
         {
@@ -165,7 +166,7 @@ def test_create_answers_pending_with_realistic_values() -> None:
     assert builder["EnableDefaultInternetAccess"] is True
     assert builder["DisplayName"] == "golden"
     assert re.fullmatch(r"\d\d-\d\d-\d{4}", builder["AppstreamAgentVersion"])
-    assert abs((builder["CreatedTime"] - NOW).total_seconds()) < 60
+    assert builder["CreatedTime"] == NOW
     assert fake.history("golden") == [Transition(None, "PENDING", "CreateImageBuilder")]
     assert fake.states("golden") == ["PENDING"]
 
@@ -322,13 +323,13 @@ def test_streaming_url_only_for_running_builders(state: str) -> None:
 
 @pytest.mark.parametrize("validity", [None, 1, 60, 604800])
 def test_streaming_url_is_plausible_and_expires_after_validity(validity: int | None) -> None:
-    fake = FakeAppStream(region="eu-central-1")
+    fake = FakeAppStream(region="eu-central-1", now=NOW)
     fake.add_builder("b")
     params = {"Name": "b"} if validity is None else {"Name": "b", "Validity": validity}
     status, body = fake.handle("CreateImageBuilderStreamingURL", params, None)
     assert status == 200
     expected_expiry = NOW + datetime.timedelta(seconds=validity or 3600)
-    assert abs((body["Expires"] - expected_expiry).total_seconds()) < 60
+    assert body["Expires"] == expected_expiry
     found = re.fullmatch(
         r"https://appstream2\.eu-central-1\.aws\.amazon\.com/authenticate"
         r"\?parameters=([A-Za-z0-9_-]+)&signature=([0-9a-f]{64})",
