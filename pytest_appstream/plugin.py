@@ -30,13 +30,14 @@ from .server import appstream_server  # noqa: F401  (defined beside the server i
 from .stub import Stubber
 
 MARKERS = {
-    "appstream_builder": "appstream_builder(name, *, state='RUNNING', **fields): seed one "
-    "AppStream image builder (fields: snake_case ImageBuilder members, nested values in wire form)",
+    "appstream_builder": "appstream_builder(name, *, state='RUNNING', region=None, tags=None, "
+    "**fields): seed one AppStream image builder (fields: snake_case ImageBuilder members, nested "
+    "values in wire form)",
     "appstream_builders_from": "appstream_builders_from(path): seed image builders from a JSON "
     "(or, with PyYAML installed, YAML) file relative to the test file: a list of objects like "
     "appstream_builder's arguments, with 'name'",
     "appstream_fault": "appstream_fault(operation, error_code, *, name=None, when=None, times=1, "
-    "message=None): answer matching AppStream calls with an error",
+    "message=None, region=None): answer matching AppStream calls with an error",
     "appstream": "appstream(region='us-east-1', account_id='123456789012', "
     "transitions='polled', polls=1, now=None, assert_all_stubs_used=True, "
     "assert_all_faults_used=True): configure the AppStream fake for this test (now: freeze its "

@@ -294,7 +294,7 @@ def test_plugin_is_loaded_by_entry_point_and_markers_are_registered(
     result = pytester.runpytest("--markers")
     result.stdout.fnmatch_lines(
         [
-            "@pytest.mark.appstream_builder(name, *, state='RUNNING', **fields)*",
+            "@pytest.mark.appstream_builder(name, *, state='RUNNING', region=None, tags=None, **fields)*",
             "@pytest.mark.appstream_fault*",
         ]
     )

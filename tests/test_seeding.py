@@ -375,13 +375,13 @@ BAD_SEED_MESSAGES = {
     "test_long_name": "*: name='nnnn*' (102 characters) is not a valid image builder name; "
     "allowed: 1 to 101 *",
     "test_missing_name": "@pytest.mark.appstream_builder(state='RUNNING'): missing a required "
-    "argument: 'name'; signature: appstream_builder(name, *, state='RUNNING', **fields)",
+    "argument: 'name'; signature: appstream_builder(name, *, state='RUNNING', region=None, tags=None, **fields)",
     "test_unknown_transitions": "@pytest.mark.appstream(transitions='eventually'): "
     "transitions='eventually' is not a transitions policy; allowed: immediate, polled, manual, timed",
     "test_negative_polls": "@pytest.mark.appstream(polls=-1): polls=-1 is not allowed; "
     "allowed: an int >= 0",
     "test_unknown_setting": "@pytest.mark.appstream(speed=2): unknown argument 'speed'; "
-    "allowed: region, account_id, transitions, polls, assert_all_stubs_used, "
+    "allowed: region, account_id, transitions, polls, now, assert_all_stubs_used, "
     "assert_all_faults_used",
     "test_missing_file": "@pytest.mark.appstream_builders_from('missing.json'): cannot read "
     "path='missing.json' (*missing.json, relative to the test file's folder): "

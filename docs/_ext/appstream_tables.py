@@ -84,9 +84,21 @@ def markers() -> str:
     return "\n".join(lines)
 
 
+def timed_durations() -> str:
+    """How long each in-between state lasts under the ``timed`` policy, with the source."""
+    lines = [_row(["in-between state", "lasts (fake's clock)", "source"]), _row(["---"] * 3)]
+    for state in in_between_states():
+        seconds, source = service.DURATIONS.get(
+            state, (service.DEFAULT_DURATION, "ours: AWS gives no figure")
+        )
+        lines.append(_row([state, f"{seconds // 60} min ({seconds} s)", source]))
+    return "\n".join(lines)
+
+
 #: Table name -> generator of its Markdown text.
 TABLES: dict[str, Callable[[], str]] = {
     "state-rules": state_rules,
+    "timed-durations": timed_durations,
     "modeled-errors": modeled_error_table,
     "markers": markers,
 }
