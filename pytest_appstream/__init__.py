@@ -5,6 +5,7 @@
 ...     _ = fake.add_builder("b")
 """
 
+from ._version import __version__
 from .errors import AppStreamUsageError, ServiceError
 from .fake import FakeAppStream
 from .model import Call, ImageBuilder, Transition
@@ -19,4 +20,5 @@ __all__ = [
     "ServiceError",
     "Stubber",
     "Transition",
+    "__version__",
 ]

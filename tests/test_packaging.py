@@ -116,11 +116,6 @@ def test_the_installed_metadata_has_the_version_modules_version() -> None:
     assert importlib.metadata.version("pytest-appstream") == __version__
 
 
-@pytest.mark.xfail(
-    not hasattr(pytest_appstream, "__version__"),
-    reason="pytest_appstream/__init__.py does not import __version__ from ._version yet",
-    strict=True,
-)
 def test_the_package_exports_the_version() -> None:
     assert pytest_appstream.__version__ == __version__
     assert "__version__" in pytest_appstream.__all__
