@@ -6,6 +6,9 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 
 class ServiceError(Exception):
     """An error AWS would answer: ``code`` goes to the body's ``__type``, with ``message``."""
@@ -19,3 +22,15 @@ class ServiceError(Exception):
 
 class AppStreamUsageError(ValueError):
     """A test asked the fake for something impossible: a bad marker, seed, fault or assertion."""
+
+
+def did_you_mean(value: object, choices: Iterable[str], cutoff: float = 0.6) -> str:
+    """`` (did you mean 'x'?)`` for the choice closest to ``value``, or ``""``.
+
+    >>> did_you_mean("RUNING", ["RUNNING", "STOPPED"])
+    " (did you mean 'RUNNING'?)"
+    """
+    if not isinstance(value, str):
+        return ""
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=cutoff)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -19,6 +19,7 @@ from typing import Any
 
 from . import assertions, wire
 from ._clock import ALLOWED_NOW, Clock, parse_now
+from ._literals import ImageBuilderState, OperationName
 from .errors import AppStreamUsageError, ServiceError
 from .faults import Fault, FaultQueue, make_fault
 from .model import REGION_NAME, Call, ImageBuilder, Transition, botocore_session, operation_names
@@ -139,6 +140,20 @@ class FakeAppStream:
         self._active = False
         self._entered: list[bool] = []  # per open ``with``: did that ``with`` activate the fake?
 
+    def __repr__(self) -> str:
+        with self.registry.lock:
+            builders = sum(
+                len(self.registry.store(account, region))
+                for account, region in self.registry.stores()
+                if account == self.account_id
+            )
+        return (
+            f"<FakeAppStream {self.region} {self.account_id} transitions={self.transitions!r} "
+            f"polls={self.polls} clock={self.clock.now().isoformat()}"
+            f"{' (frozen)' if self.clock.frozen else ''}: {builders} image builders, "
+            f"{len(self._calls)} calls, {len(self.faults)} faults>"
+        )
+
     # -- answering calls ---------------------------------------------------------------------
 
     def _context(self, region: str | None) -> Context:
@@ -247,7 +262,7 @@ class FakeAppStream:
         self,
         name: str,
         *,
-        state: str = "RUNNING",
+        state: ImageBuilderState = "RUNNING",
         region: str | None = None,
         tags: Mapping[str, str] | None = None,
         **fields: Any,
@@ -406,7 +421,7 @@ class FakeAppStream:
     def set_state(
         self,
         name: str,
-        state: str,
+        state: ImageBuilderState,
         *,
         reason: Mapping[str, Any] | None = None,
         errors: list[Mapping[str, Any]] | None = None,
@@ -452,7 +467,7 @@ class FakeAppStream:
 
     def inject(
         self,
-        operation: str,
+        operation: OperationName,
         error_code: str,
         *,
         name: str | None = None,
@@ -489,7 +504,7 @@ class FakeAppStream:
 
     def resource_not_found(
         self,
-        operation: str = "stop_image_builder",
+        operation: OperationName = "stop_image_builder",
         *,
         name: str | None = None,
         when: Callable[[Mapping[str, Any]], object] | None = None,
@@ -513,7 +528,7 @@ class FakeAppStream:
 
     def operation_not_permitted(
         self,
-        operation: str = "stop_image_builder",
+        operation: OperationName = "stop_image_builder",
         *,
         name: str | None = None,
         when: Callable[[Mapping[str, Any]], object] | None = None,
@@ -537,7 +552,7 @@ class FakeAppStream:
 
     def concurrent_modification(
         self,
-        operation: str = "stop_image_builder",
+        operation: OperationName = "stop_image_builder",
         *,
         name: str | None = None,
         when: Callable[[Mapping[str, Any]], object] | None = None,
@@ -561,7 +576,9 @@ class FakeAppStream:
 
     # -- assertions ----------------------------------------------------------------------------
 
-    def assert_state(self, name: str, state: str | None, *, region: str | None = None) -> None:
+    def assert_state(
+        self, name: str, state: ImageBuilderState | None, *, region: str | None = None
+    ) -> None:
         """Assert that ``name`` is in ``state`` now (``None``: it was deleted).
 
         A failure shows the states it went through and, if a transition is pending, how it
@@ -573,7 +590,7 @@ class FakeAppStream:
         assertions.assert_state(self, name, state, self._region(region))
 
     def assert_transitions(
-        self, name: str, states: Sequence[str | None], *, region: str | None = None
+        self, name: str, states: Sequence[ImageBuilderState | None], *, region: str | None = None
     ) -> None:
         """Assert the exact sequence of states ``name`` has been in, seed state first.
 
@@ -584,7 +601,9 @@ class FakeAppStream:
         __tracebackhide__ = True
         assertions.assert_transitions(self, name, states, self._region(region))
 
-    def assert_called(self, operation: str, *, times: int | None = None, **params: Any) -> None:
+    def assert_called(
+        self, operation: OperationName, *, times: int | None = None, **params: Any
+    ) -> None:
         """Assert ``operation`` (either spelling) was called: ``times`` times, or at least once.
 
         ``params`` (wire names) must be among the call's parameters; a failure lists the calls::
@@ -594,7 +613,7 @@ class FakeAppStream:
         __tracebackhide__ = True
         assertions.assert_called(self, operation, times=times, **params)
 
-    def assert_not_called(self, operation: str) -> None:
+    def assert_not_called(self, operation: OperationName) -> None:
         """Assert ``operation`` (either spelling) was never called.
 
         A failure lists the calls::

@@ -22,8 +22,15 @@ import pytest
 from botocore.client import BaseClient
 
 from . import assertions, clients, wire
-from .errors import AppStreamUsageError
-from .fake import ALLOWED_SETTINGS, FakeAppStream, apply_environment, check_setting
+from .errors import AppStreamUsageError, did_you_mean
+from .fake import (
+    ALLOWED_SETTINGS,
+    FAKE_CREDENTIALS,
+    HIDDEN_VARIABLES,
+    FakeAppStream,
+    apply_environment,
+    check_setting,
+)
 from .model import ImageBuilder
 from .seeding import show
 from .server import appstream_server  # noqa: F401  (defined beside the server it serves)
@@ -92,6 +99,7 @@ _suite_settings = pytest.StashKey[Settings]()
 _call_report = pytest.StashKey[pytest.TestReport]()
 _blocked_before = pytest.StashKey[bool]()
 _faked = pytest.StashKey[bool]()  # the test used the appstream fixture
+_environment_before = pytest.StashKey[dict[str, "str | None"]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -110,6 +118,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini(
         "appstream_block_real", "same as --appstream-block-real", type="bool", default=False
+    )
+    parser.addini(
+        "appstream_session_environment",
+        "from the start of the test session, fake AWS credentials and a default region "
+        "(appstream_region) in the environment, so module-level clients can be created at "
+        "import time (default false)",
+        type="bool",
+        default=False,
     )
 
 
@@ -178,10 +194,31 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_suite_settings] = _suite(config)
     if _option(config, "appstream_block_real"):
         config.stash[_blocked_before] = wire.block_real(True)
+    if config.getini("appstream_session_environment"):
+        environment = session_environment(config.stash[_suite_settings].region)
+        before: dict[str, str | None] = {key: os.environ.get(key) for key in environment}
+        config.stash[_environment_before] = before
+        apply_environment(environment)
+
+
+def session_environment(region: str) -> dict[str, str | None]:
+    """What ``appstream_session_environment = true`` sets for the whole session: fake credentials,
+    no AWS profile, and ``region`` where the environment names none.
+
+    >>> sorted(session_environment("eu-west-1"))[:2]
+    ['AWS_ACCESS_KEY_ID', 'AWS_DEFAULT_PROFILE']
+    """
+    environment: dict[str, str | None] = {**FAKE_CREDENTIALS, **HIDDEN_VARIABLES}
+    if not (os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION")):
+        environment.update(AWS_DEFAULT_REGION=region, AWS_REGION=region)
+    return environment
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     _release_leftovers(config)
+    before = config.stash.get(_environment_before, None)
+    if before is not None:
+        apply_environment(before)
     if _blocked_before in config.stash:  # as it was before this run (an outer run may block too)
         wire.block_real(config.stash[_blocked_before])
 
@@ -233,6 +270,21 @@ def _check_markers_acted(item: pytest.Item) -> None:
                 f"{item.nodeid}: {_describe(mark)} did nothing: the test never used the "
                 "appstream fixture; allowed: add appstream (or appstream_client, "
                 "appstream_stubber) to its arguments, or @pytest.mark.usefixtures('appstream')",
+                pytrace=False,
+            )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Error a test with a misspelled ``appstream_*`` marker: the plugin owns the prefix, so such
+    a marker would otherwise only warn (without ``--strict-markers``) and silently do nothing.
+    """
+    for mark in item.iter_markers():
+        if mark.name.startswith("appstream_") and mark.name not in MARKERS:
+            pytest.fail(
+                f"{item.nodeid}: @pytest.mark.{mark.name} is not a pytest-appstream marker"
+                f"{did_you_mean(mark.name, MARKERS, cutoff=0)}; allowed: "
+                f"{', '.join(f'@pytest.mark.{name}' for name in MARKERS)}",
                 pytrace=False,
             )
 

@@ -37,6 +37,18 @@ aws_operation: OperationName = "StopImageBuilder"
 typo: ImageBuilderState = "RUNING"
 """
 
+#: A user's test with typos in the helpers' states and operation names: mypy must report each.
+HELPERS_USER = """\
+from pytest_appstream import FakeAppStream
+
+
+def check(appstream: FakeAppStream) -> None:
+    appstream.add_builder("b", state="STOPPED")
+    appstream.assert_state("b", "RUNING")
+    appstream.inject("stop_image_bulder", "ThrottlingException")
+    appstream.assert_called("StopImageBuilder", Name="b")
+"""
+
 
 def page_files() -> dict[str, str]:
     """The typing guide's Python blocks as files: support files by path, tests by their role."""
@@ -65,7 +77,7 @@ def shown_errors() -> list[str]:
 def mypy_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     """``mypy --strict`` over the page's files and LITERALS_USER: error lines by file name."""
     where = tmp_path_factory.mktemp("typed_project")
-    files = {**page_files(), "uses_literals.py": LITERALS_USER}
+    files = {**page_files(), "uses_literals.py": LITERALS_USER, "uses_helpers.py": HELPERS_USER}
     for name, source in files.items():
         (where / name).parent.mkdir(parents=True, exist_ok=True)
         (where / name).write_text(source, encoding="utf-8")
@@ -115,6 +127,13 @@ def test_the_page_annotates_every_fixture_with_its_documented_type() -> None:
 def test_a_misspelt_literal_is_a_mypy_error(mypy_report: dict[str, list[str]]) -> None:
     (error,) = mypy_report["uses_literals.py"]
     assert error.startswith("uses_literals.py:6: error:") and "'RUNING'" in error
+
+
+def test_the_helpers_states_and_operations_are_typed(mypy_report: dict[str, list[str]]) -> None:
+    errors = mypy_report["uses_helpers.py"]
+    assert [line.split(":")[1] for line in errors] == ["6", "7"], errors
+    assert "'RUNING'" in errors[0] and "'stop_image_bulder'" in errors[1]
+    assert all("[arg-type]" in line for line in errors)
 
 
 # -- the generated Literal types ------------------------------------------------------------------
