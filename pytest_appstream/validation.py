@@ -8,9 +8,16 @@ that breaks them is answered ``ValidationException``, listing every problem::
     Member must satisfy regular expression pattern: ^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$
 
 A value of the wrong JSON type never reaches validation: AWS answers ``SerializationException``.
+What passes is handed to the operation's handler as AWS's deserializer would read it: a JSON
+null member counts as absent and a member the model does not know is ignored, both dropped at
+every depth, so a handler never sees a null, an unknown member or a wrong type. A null inside a
+list, or as a map value, is a ``ValidationException`` (``Member must not be null``); a number out
+of the range of its Java type (``integer``: 32 bits, ``long``: 64) is a ``SerializationException``.
 
 >>> check_input("DeleteImageBuilder", {"Name": "nightly"})
 {'Name': 'nightly'}
+>>> check_input("DescribeImageBuilders", {"MaxResults": None, "Unknown": 1, "Names": ["b"]})
+{'Names': ['b']}
 >>> problems(operation("DeleteImageBuilder").input_shape, {"Name": "-x"})[0][:28]
 "Value '-x' at 'name' failed "
 """
@@ -46,7 +53,13 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
 #: How AWS's deserializer names a JSON scalar it cannot use, and the Java type it wanted.
 _TOKENS = {str: "STRING_VALUE", bool: "BOOLEAN_VALUE", int: "NUMBER_VALUE", float: "NUMBER_VALUE"}
 _JAVA_TYPES = {"integer": "an Integer", "timestamp": "a Date", "blob": "a ByteBuffer"}
+#: The numbers a Java ``int`` and ``long`` hold, by model type and Java's name for the type.
+_RANGES: dict[str, tuple[str, int, int]] = {
+    "integer": ("int", -(2**31), 2**31 - 1),
+    "long": ("long", -(2**63), 2**63 - 1),
+}
 _SIZED = ("string", "list", "map", "blob")
+_NOT_NULL = "Member must not be null"
 
 Check = Callable[[Any], bool]
 
@@ -55,29 +68,70 @@ def check_input(operation_name: str, params: Any) -> Any:
     """The parameters as the operation's handler gets them, or :class:`ServiceError` if AWS would
     refuse ``params`` before looking at any resource.
 
-    ``SerializationException`` for a value of the wrong JSON type, else ``ValidationException``
-    listing every broken constraint of the operation's input shape.
+    ``SerializationException`` for a value of the wrong JSON type (or a number its Java type
+    cannot hold), else ``ValidationException`` listing every broken constraint of the
+    operation's input shape, else ``params`` without null and unknown members (``params``
+    itself, not a copy, when it has none: the common case costs one quick check).
+
+    >>> check_input("StopImageBuilder", {"Name": None})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    pytest_appstream.errors.ServiceError: ValidationException: ... Value null at 'name' ...
     """
     shape = operation(operation_name).input_shape
-    if shape is None or valid(shape)(params):
+    if shape is None:
+        return {}
+    if valid(shape)(params):
         return params
+    if params is None:  # an empty body
+        params = {}
     wrong = wrong_type(shape, params)
     if wrong is not None:
         raise ServiceError("SerializationException", wrong)
     found = problems(shape, params)
     if found:
         raise ServiceError("ValidationException", message(found))
-    return params
+    return cleaned(shape, params)
+
+
+def cleaned(shape: Shape, value: Any) -> Any:
+    """``value`` (valid for ``shape``) as AWS reads it: null and unknown members dropped.
+
+    Containers are copied; scalars are the caller's.
+
+    >>> cleaned(operation("DescribeImageBuilders").input_shape, {"NextToken": None, "x": 1})
+    {}
+    """
+    if isinstance(shape, StructureShape):
+        members = shape.members
+        return {
+            member: cleaned(members[member], item)
+            for member, item in value.items()
+            if item is not None and member in members
+        }
+    if isinstance(shape, ListShape):
+        return [cleaned(shape.member, item) for item in value]
+    if isinstance(shape, MapShape):
+        return {key: cleaned(shape.value, item) for key, item in value.items()}
+    return value
 
 
 @functools.cache
 def valid(shape: Shape) -> Callable[[Any], bool]:
-    """A quick yes for a value of the right JSON types that breaks no constraint of ``shape``.
+    """A quick yes for a value the handler can take as it is: of the right JSON types, breaking
+    no constraint of ``shape``, with no null and no unknown member at any depth.
 
-    Most requests are valid, so they get this check, built once per shape; only a value it
-    refuses is walked again by :func:`wrong_type` and :func:`problems` for AWS's message.
+    Most requests are like that, so they get this check, built once per shape; only a value it
+    refuses is walked again by :func:`wrong_type`, :func:`problems` and :func:`cleaned`.
+
+    >>> check = valid(operation("DescribeImageBuilders").input_shape)
+    >>> check({"Names": ["b"]}), check({"Names": None}), check({"Names": ["b"], "x": 1})
+    (True, False, False)
     """
     own = [satisfied for _, satisfied in constraints(shape)]
+    if shape.type_name in _RANGES:
+        _, low, high = _RANGES[shape.type_name]
+        own.insert(0, lambda v: low <= v <= high)
     expected = _JSON_TYPES.get(shape.type_name, (object,))
     exact = bool in expected or object in expected  # else a bool must not pass as an int
 
@@ -86,34 +140,28 @@ def valid(shape: Shape) -> Callable[[Any], bool]:
             return False
         return all(check(value) for check in own)
 
-    # Like the detailed walk, a None (JSON null) anywhere counts as absent.
+    # None (JSON null) is never taken as it is: a member is dropped, a list item refused.
     if isinstance(shape, StructureShape):
-        members = [(m, valid(s), m in shape.required_members) for m, s in shape.members.items()]
+        checks = {member: valid(member_shape) for member, member_shape in shape.members.items()}
+        required = frozenset(shape.required_members)
 
         def structure(value: Any) -> bool:
-            if value is None:
-                return True
-            if not isinstance(value, dict):
+            if not isinstance(value, dict) or not required.issubset(value):
                 return False
-            for member, check, required in members:
-                item = value.get(member)
-                if item is None:
-                    if required:
-                        return False
-                elif not check(item):
+            for member, item in value.items():
+                check = checks.get(member)
+                if check is None or not check(item):
                     return False
             return True
 
         return structure
     if isinstance(shape, ListShape):
         item_valid = valid(shape.member)
-        return lambda v: v is None or (scalar(v) and all(item_valid(item) for item in v))
+        return lambda v: scalar(v) and all(map(item_valid, v))
     if isinstance(shape, MapShape):
         key_valid, value_valid = valid(shape.key), valid(shape.value)
-        return lambda v: (
-            v is None or (scalar(v) and all(key_valid(k) and value_valid(i) for k, i in v.items()))
-        )
-    return lambda v: v is None or scalar(v)
+        return lambda v: scalar(v) and all(key_valid(k) and value_valid(i) for k, i in v.items())
+    return scalar
 
 
 def message(found: list[str]) -> str:
@@ -129,7 +177,13 @@ def problem(value: Any, path: str, constraint: str) -> str:
 
 
 def java(value: Any) -> str:
-    """A value as AWS (Java) prints it: ``true``, ``[a, b]``, ``{k=v}``."""
+    """A value as AWS (Java) prints it: ``true``, ``[a, null]``, ``{k=v}``.
+
+    >>> java({"k": [True, None]})
+    '{k=[true, null]}'
+    """
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
@@ -160,7 +214,7 @@ def problems(shape: Shape | None, value: Any, path: str = "") -> list[str]:
                 continue
             where = f"{path}.{location(member)}" if path else location(member)
             if item is None:
-                found.append(problem(None, where, "Member must not be null"))
+                found.append(problem(None, where, _NOT_NULL))
             else:
                 found += problems(member_shape, item, where)
         return found
@@ -175,15 +229,17 @@ def problems(shape: Shape | None, value: Any, path: str = "") -> list[str]:
 
 
 def _parts(value: Any, path: str, what: str, shape: Shape, items: Any, suffix: str) -> list[str]:
-    """Problems of a container's items (a list, or a map's values): each nested one by place
-    (``a.1.member``, ``a.key``), scalars reported together."""
+    """Problems of a container's items (a list, or a map's values): a null item once, for the
+    container; each nested one by place (``a.1.member``, ``a.key``); scalars reported together."""
+    places = list(enumerate(items, 1) if isinstance(items, list) else items.items())
+    found = []
+    if any(item is None for _, item in places):
+        found.append(problem(value, path, f"{what} must satisfy constraint: [{_NOT_NULL}]"))
     if isinstance(shape, (StructureShape, ListShape, MapShape)):
-        places = enumerate(items, 1) if isinstance(items, list) else items.items()
-        return [p for key, item in places for p in problems(shape, item, f"{path}.{key}{suffix}")]
-    values = items if isinstance(items, list) else items.values()
-    if all(item is None or satisfies(shape, item) for item in values):
-        return []
-    return [problem(value, path, _all_of(what, shape))]
+        found += [p for key, item in places for p in problems(shape, item, f"{path}.{key}{suffix}")]
+    elif not all(item is None or satisfies(shape, item) for _, item in places):
+        found.append(problem(value, path, _all_of(what, shape)))
+    return found
 
 
 def _all_of(what: str, shape: Shape) -> str:
@@ -288,6 +344,12 @@ def wrong_type(shape: Shape, value: Any) -> str | None:
 def _mismatch(shape: Shape, value: object) -> str | None:
     expected = _JSON_TYPES.get(shape.type_name, (object,))
     if isinstance(value, expected) and not (isinstance(value, bool) and bool not in expected):
+        if shape.type_name in _RANGES and isinstance(value, int):
+            java_type, low, high = _RANGES[shape.type_name]
+            if not low <= value <= high:
+                return (
+                    f"Numeric value ({_digits(value)}) out of range of {java_type} ({low} - {high})"
+                )
         return None
     if isinstance(value, (dict, list)):
         kind = "list" if isinstance(value, list) else "structure or map"
@@ -295,6 +357,14 @@ def _mismatch(shape: Shape, value: object) -> str | None:
     token = _TOKENS.get(type(value), "NULL_VALUE")
     wanted = _JAVA_TYPES.get(shape.type_name, f"a {shape.type_name.capitalize()}")
     return f"{token} can not be converted to {wanted}"
+
+
+def _digits(number: int) -> str:
+    """``number`` in decimal; Python refuses past 4300 digits (JSON input never has them)."""
+    try:
+        return str(number)
+    except ValueError:
+        return f"a number of {number.bit_length()} bits"
 
 
 # -- Java regular expressions ------------------------------------------------------------------
