@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import traceback
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
@@ -21,7 +22,7 @@ from . import assertions, wire
 from ._clock import ALLOWED_NOW, Clock, parse_now
 from ._literals import ImageBuilderState, OperationName
 from .errors import AppStreamUsageError, ServiceError
-from .faults import Fault, FaultQueue, make_fault
+from .faults import COMMON_MESSAGES, Fault, FaultQueue, make_fault
 from .model import REGION_NAME, Call, ImageBuilder, Transition, botocore_session, operation_names
 from .registry import Registry
 from .seeding import build_builder, check_fields, check_state, check_tags
@@ -103,6 +104,10 @@ def check_settings(region: object, account_id: object, transitions: object, poll
     check_setting("polls", polls)
 
 
+#: What a client sees when the fake fails on a call (AWS's wording of ``InternalFailure``).
+INTERNAL_FAILURE_MESSAGE = COMMON_MESSAGES["InternalFailure"]
+
+
 class FakeAppStream:
     """The AppStream service of one test: registry, faults, transitions, call log, assertions.
 
@@ -133,6 +138,9 @@ class FakeAppStream:
         self.registry = Registry()
         self.faults = FaultQueue()
         self._calls: list[Call] = []
+        #: Tracebacks of calls the fake itself failed on (answered ``InternalFailure``); the
+        #: ``appstream`` fixture fails the test with them.
+        self.internal_errors: list[str] = []
         self._contexts: dict[str, Context] = {}
         self._request_ids = itertools.count(1)
         self._seeded = 0
@@ -183,6 +191,16 @@ class FakeAppStream:
             except ServiceError as error:
                 self._calls.append(Call(operation, params, error.code, ctx.region, ctx.account))
                 return error.status, {"__type": error.code, "message": error.message}
+            except (
+                Exception
+            ):  # a bug of the fake: AWS's answer to the client, the truth to the test
+                self.internal_errors.append(
+                    f"{operation} {params!r} raised:\n{traceback.format_exc()}"
+                )
+                self._calls.append(
+                    Call(operation, params, "InternalFailure", ctx.region, ctx.account)
+                )
+                return 500, {"__type": "InternalFailure", "message": INTERNAL_FAILURE_MESSAGE}
             self._calls.append(Call(operation, params, None, ctx.region, ctx.account))
             return 200, body
 

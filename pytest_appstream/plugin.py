@@ -523,6 +523,12 @@ def appstream(
     finally:
         live.pop(id(fake), None)
         fake.deactivate()
+    if fake.internal_errors:
+        pytest.fail(
+            "pytest-appstream failed on a call (the client got InternalFailure); please report "
+            "it with this text:\n" + "\n".join(fake.internal_errors),
+            pytrace=False,
+        )
     report = request.node.stash.get(_call_report, None)
     if settings.assert_all_faults_used and report is not None and report.passed:
         unused = fake.faults.unused()

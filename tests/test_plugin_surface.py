@@ -119,3 +119,38 @@ def test_the_repr_says_where_how_and_how_much() -> None:
         "<FakeAppStream eu-west-1 123456789012 transitions='manual' polls=1 "
         "clock=2026-01-01T00:00:00+00:00 (frozen): 2 image builders, 0 calls, 1 faults>"
     )
+
+
+def test_a_bug_in_the_fake_answers_internal_failure_and_fails_the_test(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+        from botocore.config import Config
+
+        from pytest_appstream import service
+
+
+        def broken(ctx, params):
+            raise KeyError("a bug")
+
+
+        def test_the_client_sees_aws_s_answer(appstream, appstream_client, monkeypatch):
+            monkeypatch.setitem(service.HANDLERS, "DescribeImageBuilders", broken)
+            with pytest.raises(appstream_client.exceptions.ClientError) as info:
+                appstream_client.describe_image_builders()
+            assert info.value.response["Error"]["Code"] == "InternalFailure"
+            assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+            assert appstream.calls[-1].error_code == "InternalFailure"
+        """
+    )
+    result = pytester.runpytest_inprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*pytest-appstream failed on a call (the client got InternalFailure); please report*",
+            "*DescribeImageBuilders {} raised:*",
+            "*KeyError: 'a bug'*",
+        ]
+    )

@@ -222,6 +222,8 @@ class RecordingFake(FakeAppStream):
         except BaseException as error:
             self.escaped.append(error)
             raise
+        # The fake's last-resort net answers InternalFailure for its own bugs: none may happen.
+        assert self.internal_errors == [], self.internal_errors[-1]
         check_response(operation, status, body)
         return status, body
 
