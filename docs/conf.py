@@ -7,7 +7,7 @@ from pathlib import Path
 
 import botocore
 
-from pytest_appstream import service
+from pytest_appstream import _service as service
 from pytest_appstream._version import __version__
 from pytest_appstream.model import builder_states
 

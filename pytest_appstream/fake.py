@@ -16,17 +16,19 @@ import re
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 from . import assertions, wire
 from ._clock import ALLOWED_NOW, Clock, parse_now
+from ._image_builders import IMAGE_BUILDERS
 from ._literals import ImageBuilderState, OperationName
+from ._operations import HANDLERS
+from ._service import Context, complete, seeded_pending
 from .errors import AppStreamUsageError, ServiceError
 from .faults import COMMON_MESSAGES, Fault, FaultQueue, make_fault
 from .model import REGION_NAME, Call, ImageBuilder, Transition, botocore_session, operation_names
 from .registry import Registry
 from .seeding import build_builder, check_fields, check_state, check_tags
-from .service import HANDLERS, Context, complete, seeded_pending
 from .transitions import POLICIES
 from .validation import check_input
 
@@ -191,6 +193,8 @@ class FakeAppStream:
             except ServiceError as error:
                 self._calls.append(Call(operation, params, error.code, ctx.region, ctx.account))
                 return error.status, {"__type": error.code, "message": error.message}
+            except AppStreamUsageError:  # the test's own mistake (a when= predicate): to the test
+                raise
             except (
                 Exception
             ):  # a bug of the fake: AWS's answer to the client, the truth to the test
@@ -316,7 +320,7 @@ class FakeAppStream:
                     "allowed: a name not yet used"
                 )
             entry = self.registry.seed(self.account_id, region, builder)
-            entry.pending = seeded_pending(self._context(region), builder.state)
+            entry.pending = seeded_pending(self._context(region), IMAGE_BUILDERS, builder.state)
             entry.tags = checked_tags
             self._seeded += 1
             return builder
@@ -355,7 +359,7 @@ class FakeAppStream:
             entry = self.registry.get(self.account_id, region, name)
             if entry is None:
                 raise AppStreamUsageError(self._unknown(name, region))
-            return entry.builder
+            return cast(ImageBuilder, entry.record)
 
     def _unknown(self, name: str, region: str) -> str:
         live = ", ".join(self._builders_in(region)) or "none"
@@ -423,7 +427,7 @@ class FakeAppStream:
             for region_ in sorted(regions):
                 ctx = self._context(region_)
                 for entry in list(self.registry.store(self.account_id, region_).values()):
-                    if name is None or entry.builder.name == name:
+                    if name is None or entry.name == name:
                         complete(ctx, entry)
 
     def sleep(self, seconds: float) -> None:
@@ -479,7 +483,7 @@ class FakeAppStream:
                 image_builder_errors=wire_fields.get("ImageBuilderErrors"),
             )
             entry.pending = None
-            return entry.builder
+            return cast(ImageBuilder, entry.record)
 
     # -- faults --------------------------------------------------------------------------------
 

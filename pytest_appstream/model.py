@@ -14,7 +14,7 @@ import datetime
 import functools
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import botocore.session
@@ -89,25 +89,82 @@ def builder_states() -> tuple[str, ...]:
 
 
 @functools.cache
-def builder_members() -> dict[str, Shape]:
-    """The members of the ``ImageBuilder`` shape, by their wire names."""
-    builder_shape = service_model().shape_for("ImageBuilder")
-    assert isinstance(builder_shape, StructureShape)
-    return dict(builder_shape.members)
+def members_of(shape_name: str) -> dict[str, Shape]:
+    """The members of a structure shape of the model, by wire name (``members_of("Image")``)."""
+    found = service_model().shape_for(shape_name)
+    assert isinstance(found, StructureShape)
+    return dict(found.members)
 
 
 @functools.cache
+def fields_of(shape_name: str) -> dict[str, str]:
+    """snake_case field name -> wire member name, for every member of a structure shape."""
+    return {xform_name(member): member for member in members_of(shape_name)}
+
+
+def builder_members() -> dict[str, Shape]:
+    """The members of the ``ImageBuilder`` shape, by their wire names."""
+    return members_of("ImageBuilder")
+
+
 def field_names() -> dict[str, str]:
     """snake_case field name -> wire member name, for every ``ImageBuilder`` member."""
-    return {xform_name(member): member for member in builder_members()}
+    return fields_of("ImageBuilder")
 
 
 def _to_aware(value: datetime.datetime) -> datetime.datetime:
     return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
 
 
+def _aware(value: datetime.datetime | None) -> datetime.datetime | None:
+    return None if value is None else _to_aware(value)
+
+
+class Record:
+    """What every record class shares: its model shape, its wire form and its response.
+
+    A record class is an attrs class naming the members of its shape in snake_case; members a
+    newer botocore adds that the class does not name live in ``extra``, under their wire names.
+    """
+
+    #: The model shape the record holds (``"ImageBuilder"``).
+    SHAPE: ClassVar[str]
+    #: The field that names a record in its collection.
+    KEY_FIELD: ClassVar[str] = "name"
+    extra: Mapping[str, Any]
+
+    @classmethod
+    def own_fields(cls) -> frozenset[str]:
+        """The snake_case fields this class names (``extra`` holds the others)."""
+        return _own_fields(cls)
+
+    def wire_items(self) -> dict[str, Any]:
+        """The wire members that are set, sharing nested values (the fake's fast path)."""
+        own = _own_fields(type(self))
+        out: dict[str, Any] = {}
+        for field, member in fields_of(self.SHAPE).items():
+            value = getattr(self, field, None) if field in own else self.extra.get(member)
+            if value is not None:
+                out[member] = value
+        return out
+
+    def to_response(self) -> dict[str, Any]:
+        """The record as botocore returns it (an item of the Describe call's list), a deep copy."""
+        return copy.deepcopy(self.wire_items())
+
+
+_OWN_FIELDS: dict[type, frozenset[str]] = {}
+
+
+def _own_fields(cls: type) -> frozenset[str]:
+    found = _OWN_FIELDS.get(cls)
+    if found is None:
+        found = _OWN_FIELDS[cls] = frozenset(a.name for a in attrs.fields(cls)) - {"extra"}
+    return found
+
+
 @attrs.frozen(kw_only=True)
-class ImageBuilder:
+class ImageBuilder(Record):
     """One image builder, as the fake holds it: every member of the botocore ``ImageBuilder`` shape.
 
     Nested members keep their wire form (``vpc_config={"SubnetIds": ["subnet-1"]}``). Members a
@@ -117,7 +174,11 @@ class ImageBuilder:
     ...                  state="RUNNING")
     >>> b.to_response()["State"]
     'RUNNING'
+    >>> ImageBuilder(name="b", arn="arn:...", state="STOPPED").to_response()
+    {'Name': 'b', 'Arn': 'arn:...', 'State': 'STOPPED'}
     """
+
+    SHAPE: ClassVar[str] = "ImageBuilder"
 
     name: str
     arn: str
@@ -130,9 +191,7 @@ class ImageBuilder:
     platform: str | None = None
     iam_role_arn: str | None = None
     state_change_reason: Mapping[str, Any] | None = None
-    created_time: datetime.datetime | None = attrs.field(
-        default=None, converter=attrs.converters.optional(_to_aware)
-    )
+    created_time: datetime.datetime | None = attrs.field(default=None, converter=_aware)
     enable_default_internet_access: bool | None = None
     domain_join_info: Mapping[str, Any] | None = None
     network_access_configuration: Mapping[str, Any] | None = None
@@ -144,26 +203,49 @@ class ImageBuilder:
     disable_imdsv1: bool | None = None
     extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
 
-    def wire_items(self) -> dict[str, Any]:
-        """The wire members that are set, sharing nested values (the fake's fast path)."""
-        out: dict[str, Any] = {}
-        for field, member in field_names().items():
-            value = getattr(self, field, None) if field in RECORD_FIELDS else self.extra.get(member)
-            if value is not None:
-                out[member] = value
-        return out
 
-    def to_response(self) -> dict[str, Any]:
-        """The builder as botocore returns it (``ImageBuilders[i]`` of DescribeImageBuilders).
-
-        >>> ImageBuilder(name="b", arn="arn:...", state="STOPPED").to_response()
-        {'Name': 'b', 'Arn': 'arn:...', 'State': 'STOPPED'}
-        """
-        return copy.deepcopy(self.wire_items())
+#: The builder record's own fields (every member this version of the class names).
+RECORD_FIELDS = ImageBuilder.own_fields()
 
 
-#: The record's own fields (every member this version of the class names).
-RECORD_FIELDS = frozenset(a.name for a in attrs.fields(ImageBuilder)) - {"extra"}
+@attrs.frozen(kw_only=True)
+class Image(Record):
+    """One image, as the fake holds it: every member of the botocore ``Image`` shape.
+
+    >>> Image(name="golden", arn="arn:aws:appstream:us-east-1:123456789012:image/golden",
+    ...       state="AVAILABLE", visibility="PRIVATE").to_response()["Visibility"]
+    'PRIVATE'
+    """
+
+    SHAPE: ClassVar[str] = "Image"
+
+    name: str
+    arn: str
+    state: str
+    base_image_arn: str | None = None
+    display_name: str | None = None
+    visibility: str | None = None
+    image_builder_supported: bool | None = None
+    image_builder_name: str | None = None
+    platform: str | None = None
+    description: str | None = None
+    state_change_reason: Mapping[str, Any] | None = None
+    applications: list[Mapping[str, Any]] | None = None
+    created_time: datetime.datetime | None = attrs.field(default=None, converter=_aware)
+    public_base_image_released_date: datetime.datetime | None = attrs.field(
+        default=None, converter=_aware
+    )
+    appstream_agent_version: str | None = None
+    image_permissions: Mapping[str, Any] | None = None
+    image_errors: list[Mapping[str, Any]] | None = None
+    latest_appstream_agent_version: str | None = None
+    supported_instance_families: list[str] | None = None
+    dynamic_app_providers_enabled: str | None = None
+    image_shared_with_others: str | None = None
+    managed_software_included: bool | None = None
+    image_type: str | None = None
+    image_software_metadata: list[Mapping[str, Any]] | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.frozen

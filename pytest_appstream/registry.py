@@ -1,8 +1,10 @@
-"""The fake's memory: image builders per (account, region), with each builder's history.
+"""The fake's memory: resources of every kind per (account, region), with each one's history.
 
 Every read and write happens under :attr:`Registry.lock` (re-entrant), so a call from any thread
-sees and leaves a consistent registry. History outlives a deleted builder.
+sees and leaves a consistent registry. History outlives a deleted resource. ``kind`` is the
+kind's collection name (``"builders"``, the default, ``"images"``, ...).
 
+>>> from pytest_appstream.model import ImageBuilder
 >>> r = Registry()
 >>> with r.lock:
 ...     _ = r.seed("123456789012", "us-east-1", ImageBuilder(name="b", arn="arn:...", state="RUNNING"))
@@ -16,26 +18,43 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
-from .model import ImageBuilder, Transition
+from .model import Record, Transition
 from .transitions import Pending
 
 Key = tuple[str, str, str]
+BUILDERS = "builders"
 
 
 @attrs.define
 class Entry:
-    """A live builder: its record, its unfinished transition, its tags, and its creation number
-    (``sequence``, increasing across the registry: listings resume after it).
+    """A live resource: its record, its kind, its unfinished transition, its tags, and its
+    creation number (``sequence``, increasing across the registry: listings resume after it).
     """
 
-    builder: ImageBuilder
+    record: Record
+    kind: str = BUILDERS
     pending: Pending | None = None
     tags: dict[str, str] = attrs.field(factory=dict)
     sequence: int = 0
+
+    @property
+    def builder(self) -> Any:
+        """The record (the name from when builders were the only kind)."""
+        return self.record
+
+    @property
+    def name(self) -> str:
+        """The record's key: its name."""
+        return str(getattr(self.record, self.record.KEY_FIELD))
+
+    @property
+    def state(self) -> str:
+        """The record's state."""
+        return str(getattr(self.record, "state"))  # noqa: B009
 
 
 @attrs.define
@@ -47,78 +66,103 @@ class _Lineage:
 
 
 class Registry:
-    """Thread-safe store of builders, keyed by account, region and name."""
+    """Thread-safe store of resources, keyed by account, region, kind and name."""
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
-        self._stores: dict[tuple[str, str], dict[str, Entry]] = {}
-        self._lineages: dict[Key, _Lineage] = {}
+        self._stores: dict[tuple[str, str, str], dict[str, Entry]] = {}
+        self._lineages: dict[tuple[str, str, str, str], _Lineage] = {}
         self._sequence = itertools.count()
 
-    def store(self, account: str, region: str) -> dict[str, Entry]:
-        """The live builders of one account and region, in creation order (hold the lock)."""
-        key = (account, region)
+    def store(self, account: str, region: str, kind: str = BUILDERS) -> dict[str, Entry]:
+        """The live resources of one kind, account and region, in creation order (hold the lock)."""
+        key = (account, region, kind)
         found = self._stores.get(key)
         if found is None:
             found = self._stores[key] = {}
         return found
 
-    def stores(self) -> list[tuple[str, str]]:
-        """Every (account, region) that has held a builder."""
-        return list(self._stores)
+    def stores(self, kind: str = BUILDERS) -> list[tuple[str, str]]:
+        """Every (account, region) that has held a resource of ``kind``."""
+        return [(account, region) for account, region, k in self._stores if k == kind]
 
-    def get(self, account: str, region: str, name: str) -> Entry | None:
+    def get(self, account: str, region: str, name: str, kind: str = BUILDERS) -> Entry | None:
         """The live entry for ``name``, or None."""
-        return self._stores.get((account, region), {}).get(name)
+        return self._stores.get((account, region, kind), {}).get(name)
 
     def seed(
-        self, account: str, region: str, builder: ImageBuilder, operation: str | None = None
+        self,
+        account: str,
+        region: str,
+        record: Record,
+        operation: str | None = None,
+        kind: str = BUILDERS,
     ) -> Entry:
-        """Add a new builder; ``operation`` set records its creation as a transition from None."""
-        entry = Entry(builder, sequence=next(self._sequence))
-        self.store(account, region)[builder.name] = entry
-        key = (account, region, builder.name)
+        """Add a new resource; ``operation`` set records its creation as a transition from None."""
+        entry = Entry(record, kind, sequence=next(self._sequence))
+        name, state = entry.name, entry.state
+        self.store(account, region, kind)[name] = entry
+        key = (account, region, kind, name)
         lineage = self._lineages.get(key)
         if lineage is None:
-            lineage = self._lineages[key] = _Lineage(None if operation else builder.state)
+            lineage = self._lineages[key] = _Lineage(None if operation else state)
         if operation:
-            lineage.transitions.append(Transition(None, builder.state, operation))
+            lineage.transitions.append(Transition(None, state, operation))
         return entry
 
     def set_state(
-        self, account: str, region: str, name: str, state: str, operation: str, **changes: Any
+        self,
+        account: str,
+        region: str,
+        name: str,
+        state: str,
+        operation: str,
+        kind: str = BUILDERS,
+        **changes: Any,
     ) -> Entry:
-        """Move a live builder to ``state`` (other fields in ``changes``) and record it."""
-        entry = self.store(account, region)[name]
-        old = entry.builder.state
-        entry.builder = attrs.evolve(entry.builder, state=state, **changes)
+        """Move a live resource to ``state`` (other fields in ``changes``) and record it."""
+        entry = self.store(account, region, kind)[name]
+        old = entry.state
+        entry.record = attrs.evolve(cast(Any, entry.record), state=state, **changes)
         if old != state:
-            self._lineages[(account, region, name)].transitions.append(
+            self._lineages[(account, region, kind, name)].transitions.append(
                 Transition(old, state, operation)
             )
         return entry
 
-    def remove(self, account: str, region: str, name: str, operation: str) -> None:
-        """Delete a live builder; its history ends with a transition to None."""
-        entry = self.store(account, region).pop(name)
-        self._lineages[(account, region, name)].transitions.append(
-            Transition(entry.builder.state, None, operation)
+    def update(self, account: str, region: str, name: str, kind: str, **changes: Any) -> Entry:
+        """Change fields of a live resource, not its state (nothing to record)."""
+        entry = self.store(account, region, kind)[name]
+        entry.record = attrs.evolve(cast(Any, entry.record), **changes)
+        return entry
+
+    def remove(
+        self, account: str, region: str, name: str, operation: str, kind: str = BUILDERS
+    ) -> None:
+        """Delete a live resource; its history ends with a transition to None."""
+        entry = self.store(account, region, kind).pop(name)
+        self._lineages[(account, region, kind, name)].transitions.append(
+            Transition(entry.state, None, operation)
         )
 
-    def history(self, account: str, region: str, name: str) -> list[Transition] | None:
+    def history(
+        self, account: str, region: str, name: str, kind: str = BUILDERS
+    ) -> list[Transition] | None:
         """Every state change of ``name`` since it was seeded or created (None: never existed)."""
-        lineage = self._lineages.get((account, region, name))
+        lineage = self._lineages.get((account, region, kind, name))
         return None if lineage is None else list(lineage.transitions)
 
-    def states(self, account: str, region: str, name: str) -> list[str | None] | None:
+    def states(
+        self, account: str, region: str, name: str, kind: str = BUILDERS
+    ) -> list[str | None] | None:
         """The sequence of states ``name`` has been in, seed state first (None: never existed)."""
-        lineage = self._lineages.get((account, region, name))
+        lineage = self._lineages.get((account, region, kind, name))
         if lineage is None:
             return None
         states: list[str | None] = [] if lineage.seed_state is None else [lineage.seed_state]
         states.extend(t.to_state for t in lineage.transitions)
         return states
 
-    def names(self) -> Iterator[Key]:
-        """Every (account, region, name) that has a history."""
-        return iter(list(self._lineages))
+    def names(self, kind: str = BUILDERS) -> Iterator[Key]:
+        """Every (account, region, name) of ``kind`` that has a history."""
+        return iter([(a, r, n) for a, r, k, n in list(self._lineages) if k == kind])

@@ -4,7 +4,7 @@ Each thread, with its own botocore client, stops and describes builders, complet
 (``advance``), injects faults, and brings builders back (``StartImageBuilder`` once the fake
 implements it; until then, and for FAILED builders, a forced ``set_state``). Afterwards:
 
-- every history is a valid path of the rule table (:data:`pytest_appstream.service.ACTIONS`):
+- every history is a valid path of the rule table (:data:`pytest_appstream._image_builders.ACTIONS`):
   each step starts where the previous one ended, each API step is allowed from its state and
   enters the action's in-between state, each ``advance`` completes the action before it;
 - no transition is lost or duplicated: each builder has one transition per successful call and
@@ -30,7 +30,7 @@ from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from pytest_appstream import FakeAppStream, service
+from pytest_appstream import FakeAppStream, _image_builders, _operations
 from pytest_appstream.model import Transition, modeled_errors
 
 THREADS = 8
@@ -42,7 +42,7 @@ FORCED = {("RUNNING", "FAILED"), ("STOPPED", "RUNNING"), ("FAILED", "RUNNING")}
 
 def start_implemented() -> bool:
     """StartImageBuilder joins the mix as soon as the fake implements it."""
-    return "StartImageBuilder" in service.HANDLERS
+    return "StartImageBuilder" in _operations.HANDLERS
 
 
 @attrs.define
@@ -133,13 +133,13 @@ def assert_valid_path(name: str, seed_state: str, history: list[Transition]) -> 
     for step in history:
         where = f"{name}: {step} after {previous}"
         assert step.from_state == state, f"{where}: does not start where the last step ended"
-        if step.operation in service.ACTIONS:
-            action = service.ACTIONS[step.operation]
+        if step.operation in _image_builders.ACTIONS:
+            action = _image_builders.ACTIONS[step.operation]
             assert step.from_state in action.allowed, f"{where}: not allowed from this state"
             assert step.to_state == action.via, f"{where}: must enter {action.via}"
         elif step.operation == "advance":
-            assert previous is not None and previous.operation in service.ACTIONS, where
-            assert step.to_state == service.ACTIONS[previous.operation].to, where
+            assert previous is not None and previous.operation in _image_builders.ACTIONS, where
+            assert step.to_state == _image_builders.ACTIONS[previous.operation].to, where
         else:
             assert step.operation == "set_state", where
             assert (step.from_state, step.to_state) in FORCED, where
@@ -210,7 +210,7 @@ def test_eight_threads_of_mixed_calls_keep_every_history_valid(appstream: FakeAp
         history = appstream.history(name)
         assert_valid_path(name, "RUNNING", history)
         steps = collections.Counter(t.operation for t in history)
-        for operation in service.ACTIONS:
+        for operation in _image_builders.ACTIONS:
             assert steps[operation] == succeeded[(operation, name)], (name, operation)
         moves = collections.Counter(
             (t.from_state, t.to_state) for t in history if t.operation == "set_state"
@@ -221,11 +221,11 @@ def test_eight_threads_of_mixed_calls_keep_every_history_valid(appstream: FakeAp
         entry = appstream.registry.get(appstream.account_id, appstream.region, name)
         assert entry is not None
         pending = 1 if entry.pending is not None else 0
-        started = sum(steps[operation] for operation in service.ACTIONS)
+        started = sum(steps[operation] for operation in _image_builders.ACTIONS)
         assert steps["advance"] == started - pending, name
         assert entry.builder.state == (history[-1].to_state if history else "RUNNING")
         if pending:
             last = history[-1]
-            assert last.operation in service.ACTIONS
-            assert entry.pending.to_state == service.ACTIONS[last.operation].to
+            assert last.operation in _image_builders.ACTIONS
+            assert entry.pending.to_state == _image_builders.ACTIONS[last.operation].to
     assert sum(succeeded.values()) > 0 and sum(forced.values()) > 0

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
+from pytest_appstream._image_builders import STABLE_STATES
 from pytest_appstream.model import builder_states
-from pytest_appstream.service import STABLE_STATES
 
 
 def run(pytester: pytest.Pytester, source: str, *args: str) -> pytest.RunResult:

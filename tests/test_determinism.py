@@ -14,8 +14,8 @@ import pytest
 from botocore.client import BaseClient
 
 from pytest_appstream import AppStreamUsageError, FakeAppStream
+from pytest_appstream._image_builders import DURATIONS
 from pytest_appstream.model import botocore_session
-from pytest_appstream.service import DURATIONS
 
 UTC = datetime.timezone.utc
 NEW_YEAR = datetime.datetime(2026, 1, 1, tzinfo=UTC)

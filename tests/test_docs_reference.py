@@ -16,7 +16,7 @@ from botocore import xform_name
 from botocore.exceptions import ClientError
 
 import pytest_appstream
-from pytest_appstream import FakeAppStream, plugin, service
+from pytest_appstream import FakeAppStream, _image_builders, _operations, plugin
 from pytest_appstream.model import builder_states
 
 API = (Path(__file__).resolve().parent.parent / "docs" / "api.md").read_text(encoding="utf-8")
@@ -65,8 +65,8 @@ def _tables() -> ModuleType:
 TABLES = _tables()
 CELLS = [
     (operation, state)
-    for operation in service.ACTIONS
-    if operation in service.HANDLERS
+    for operation in _image_builders.ACTIONS
+    if operation in _operations.HANDLERS
     for state in [*builder_states(), None]
 ]
 
@@ -92,8 +92,8 @@ def test_the_state_rule_table_says_what_the_fake_does(
 
 def test_the_generated_tables_name_every_operation_and_marker() -> None:
     rules = TABLES.state_rules()
-    assert all(op in rules for op in service.ACTIONS)
-    assert all(f"\n| {state} |" in rules for state in service.STABLE_STATES)
+    assert all(op in rules for op in _image_builders.ACTIONS)
+    assert all(f"\n| {state} |" in rules for state in _image_builders.STABLE_STATES)
     assert "PENDING" in rules and "\n| no such name" in rules
     markers = TABLES.markers()
     assert all(f"@pytest.mark.{name}(" in markers for name in plugin.MARKERS)

@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 
 from pytest_appstream import AppStreamUsageError, FakeAppStream, Transition
+from pytest_appstream._image_builders import ACTIONS, STABLE_STATES
+from pytest_appstream._operations import HANDLERS
 from pytest_appstream.errors import ServiceError
 from pytest_appstream.model import builder_members, builder_states, modeled_errors, operation_names
-from pytest_appstream.service import ACTIONS, HANDLERS, STABLE_STATES
 from pytest_appstream.validation import check_input, compiled, java
 
 INTERMEDIATE = [s for s in builder_states() if s not in STABLE_STATES]
@@ -61,7 +62,7 @@ def snapshot(fake: FakeAppStream) -> tuple[Any, ...]:
     return entries, {name: fake.history(name) for name in names}
 
 
-# -- the rule table, written out independently of service.ACTIONS ----------------------------
+# -- the rule table, written out independently of _image_builders.ACTIONS ----------------------------
 
 
 def expected(operation: str, state: str) -> str | None:

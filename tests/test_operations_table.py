@@ -1,4 +1,4 @@
-"""docs/operations.md is generated from the model and service.HANDLERS, and must be current."""
+"""docs/operations.md is generated from the model and _operations.HANDLERS, and must be current."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from typing import Any
 import botocore
 import pytest
 
+from pytest_appstream._operations import HANDLERS
 from pytest_appstream.model import operation_names
-from pytest_appstream.service import HANDLERS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "operations_table.py"

@@ -129,7 +129,7 @@ def test_a_bug_in_the_fake_answers_internal_failure_and_fails_the_test(
         import pytest
         from botocore.config import Config
 
-        from pytest_appstream import service
+        from pytest_appstream import _operations
 
 
         def broken(ctx, params):
@@ -137,7 +137,7 @@ def test_a_bug_in_the_fake_answers_internal_failure_and_fails_the_test(
 
 
         def test_the_client_sees_aws_s_answer(appstream, appstream_client, monkeypatch):
-            monkeypatch.setitem(service.HANDLERS, "DescribeImageBuilders", broken)
+            monkeypatch.setitem(_operations.HANDLERS, "DescribeImageBuilders", broken)
             with pytest.raises(appstream_client.exceptions.ClientError) as info:
                 appstream_client.describe_image_builders()
             assert info.value.response["Error"]["Code"] == "InternalFailure"

@@ -6,7 +6,7 @@ import pytest
 
 from pytest_appstream import FakeAppStream
 from pytest_appstream.model import builder_states
-from pytest_appstream.service import STABLE_STATES
+from pytest_appstream._image_builders import STABLE_STATES
 
 
 def stop(fake: FakeAppStream, name: str) -> tuple[int, dict]:

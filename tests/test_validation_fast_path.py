@@ -12,8 +12,8 @@ from botocore.model import ListShape, MapShape, Shape, StructureShape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pytest_appstream._operations import HANDLERS
 from pytest_appstream.model import operation
-from pytest_appstream.service import HANDLERS
 from pytest_appstream.validation import cleaned, problems, valid, wrong_type
 
 ANY_SCALAR = st.one_of(

@@ -1,6 +1,6 @@
 """Wire fuzz (issue 13): no request body, however malformed, makes the fake misbehave.
 
-Every operation the fake implements (read from :data:`pytest_appstream.service.HANDLERS` when the
+Every operation the fake implements (read from :data:`pytest_appstream._operations.HANDLERS` when the
 tests are collected, so operations added later are fuzzed without editing this file) gets JSON
 values built from its input shape: mostly well-shaped, with nulls, wrong types, unknown members,
 garbage page tokens, numbers past Java's ranges, empty and long strings and unicode mixed in at
@@ -41,9 +41,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pytest_appstream import model, wire
+from pytest_appstream._operations import HANDLERS
 from pytest_appstream.fake import FakeAppStream
 from pytest_appstream.faults import COMMON_ERRORS
-from pytest_appstream.service import HANDLERS
 from tests.fidelity import check_response
 
 settings.register_profile(

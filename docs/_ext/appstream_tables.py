@@ -17,7 +17,9 @@ from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from pytest_appstream import plugin, service
+from pytest_appstream import _image_builders as service
+from pytest_appstream import plugin
+from pytest_appstream._operations import HANDLERS
 from pytest_appstream.model import builder_states, modeled_errors
 
 
@@ -50,7 +52,7 @@ def state_rules() -> str:
     """The state-rule table: rows are builder states, columns the state-changing operations."""
     operations = list(service.ACTIONS)
     header = ["builder state when called"] + [
-        f"{op}" if op in service.HANDLERS else f"{op} (not implemented yet)" for op in operations
+        f"{op}" if op in HANDLERS else f"{op} (not implemented yet)" for op in operations
     ]
     lines = [_row(header), _row(["---"] * len(header))]
     for state in service.STABLE_STATES:

@@ -1,0 +1,105 @@
+"""Resource kinds: each AppStream resource is declared once, and the core works for every kind.
+
+A :class:`Kind` says what the registry, the transitions, seeding, faults, assertions, markers and
+the generated docs need to know of a resource: its model shape and record class, its ARN form,
+its states and its rule table. One module per resource family declares its kind and its
+operation handlers (``_image_builders``, ``_images``, ...) and :func:`register`\\ s it.
+
+>>> kind("builders").label
+'image builder'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from .model import Record, service_model
+
+#: Seeding defaults: ``(name, region=, account_id=, index=, fields=)`` -> snake_case values.
+Defaults = Callable[..., dict[str, Any]]
+
+
+@attrs.frozen
+class Action:
+    """What a state-changing call needs and does: from ``allowed`` via ``via`` to ``to``.
+
+    ``refused`` is the error for a resting state not in ``allowed`` (``None``: the error for an
+    in-between state, ConcurrentModificationException, answers every refusal).
+    """
+
+    allowed: tuple[str, ...]
+    via: str
+    to: str | None  # None: the resource is gone
+    refused: str | None
+
+
+@attrs.frozen(kw_only=True)
+class Kind:
+    """One resource kind of AppStream, as the core sees it."""
+
+    #: The test-side collection (``appstream.builders``), also the kind's id.
+    collection: str
+    #: How messages name one resource (``"image builder"``).
+    label: str
+    #: The key of a data file's section (``"image_builders"``).
+    data_key: str
+    #: The marker that seeds one (``"appstream_builder"``), if any.
+    marker: str | None
+    record: type[Record]
+    #: ``arn:{partition}:appstream:{region}:{account}:{arn_resource}/{name}``
+    arn_resource: str
+    #: The model enum of its states (``"ImageBuilderState"``).
+    states_shape: str
+    #: The state ``add`` seeds when none is given.
+    default_state: str
+    #: States in which the resource waits for an action; every other one is in-between.
+    resting_states: tuple[str, ...]
+    #: The rule table: operation -> :class:`Action`.
+    actions: Mapping[str, Action] = attrs.field(factory=dict)
+    #: Where a resource seeded in an in-between state goes (unlisted: ``seeded_default_end``).
+    seeded_ends: Mapping[str, str | None] = attrs.field(factory=dict)
+    seeded_default_end: str | None = None
+    #: ``timed`` durations of in-between states, in seconds, with their source.
+    durations: Mapping[str, tuple[int, str]] = attrs.field(factory=dict)
+    default_duration: int = 600
+    #: Seeding order: lower first (images before the builders and fleets made from them).
+    order: int = 0
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        """Every state of the installed model's enum, in model order."""
+        return tuple(getattr(service_model().shape_for(self.states_shape), "enum", ()))
+
+    def in_between(self, state: str) -> bool:
+        """True for a state in which every action answers ConcurrentModificationException."""
+        return state not in self.resting_states
+
+    def seeded_end(self, state: str) -> str | None:
+        """Where a resource seeded in the in-between ``state`` goes when that state completes."""
+        return self.seeded_ends.get(state, self.seeded_default_end)
+
+    def duration(self, state: str) -> int:
+        """How long ``state`` lasts under the ``timed`` policy, in seconds."""
+        return self.durations.get(state, (self.default_duration, ""))[0]
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+def register(new: Kind) -> Kind:
+    """Add a kind (once, from its module); returns it for the module's constant."""
+    _KINDS[new.collection] = new
+    return new
+
+
+def kind(collection: str) -> Kind:
+    """The kind of a collection name (``"builders"``)."""
+    return _KINDS[collection]
+
+
+def kinds() -> list[Kind]:
+    """Every registered kind, in seeding order."""
+    return sorted(_KINDS.values(), key=lambda k: k.order)
