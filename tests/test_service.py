@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pytest_appstream import FakeAppStream
-from pytest_appstream.model import builder_states
 from pytest_appstream._image_builders import STABLE_STATES
+from pytest_appstream.model import builder_states
 
 
 def stop(fake: FakeAppStream, name: str) -> tuple[int, dict]:
