@@ -83,6 +83,8 @@ IMAGE_BUILDERS = register(
         seeded_default_end="RUNNING",
         durations=DURATIONS,
         default_duration=DEFAULT_DURATION,
+        build=build_builder,
+        create_operation="CreateImageBuilder",
         order=1,
     )
 )

@@ -12,14 +12,10 @@ operation handlers (``_image_builders``, ``_images``, ...) and :func:`register`\
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
 
 import attrs
 
 from .model import Record, service_model
-
-#: Seeding defaults: ``(name, region=, account_id=, index=, fields=)`` -> snake_case values.
-Defaults = Callable[..., dict[str, Any]]
 
 
 @attrs.frozen
@@ -65,6 +61,10 @@ class Kind:
     #: ``timed`` durations of in-between states, in seconds, with their source.
     durations: Mapping[str, tuple[int, str]] = attrs.field(factory=dict)
     default_duration: int = 600
+    #: Seeds one checked record: ``build(name, state=, region=, account_id=, index=, **fields)``.
+    build: Callable[..., Record] | None = None
+    #: The operation that creates one (its constraints check seeded strings), if any.
+    create_operation: str | None = None
     #: Seeding order: lower first (images before the builders and fleets made from them).
     order: int = 0
 

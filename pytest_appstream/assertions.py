@@ -32,6 +32,8 @@ from .model import Call, ImageBuilder, builder_states, operation, operation_name
 from .model import operation_names as _operation_names
 
 if TYPE_CHECKING:
+    from ._collections import Collection
+    from ._kinds import Kind
     from .fake import FakeAppStream
 
 #: Above this many calls, a failure lists only the calls of the asserted operation.
@@ -73,14 +75,18 @@ def check_operation(operation_: object) -> str:
     )
 
 
-def check_assert_state(state: object, argument: str = "state") -> str | None:
-    """A state of the installed model's ``ImageBuilderState``, or None (deleted)."""
+def check_assert_state(
+    state: object, argument: str = "state", of: Kind | None = None
+) -> str | None:
+    """A state of the kind's model enum (``ImageBuilderState`` by default), or None (deleted)."""
     __tracebackhide__ = True
-    if state is None or (isinstance(state, str) and state in builder_states()):
+    states, label = (builder_states(), "image builder") if of is None else (of.states, of.label)
+    if state is None or (isinstance(state, str) and state in states):
         return state
+    article = "an" if label[0] in "aeiou" else "a"
     raise AppStreamUsageError(
-        f"{argument}={state!r} is not an image builder state{_did_you_mean(state, builder_states())}; "
-        f"allowed: {', '.join(builder_states())}, or None (deleted)"
+        f"{argument}={state!r} is not {article} {label} state{_did_you_mean(state, states)}; "
+        f"allowed: {', '.join(states)}, or None (deleted)"
     )
 
 
@@ -104,13 +110,6 @@ def _check_params(aws: str, params: Mapping[str, Any]) -> None:
             )
 
 
-def _check_name(name: object) -> str:
-    __tracebackhide__ = True
-    if not isinstance(name, str):
-        raise AppStreamUsageError(f"name={name!r} must be an image builder name (a string)")
-    return name
-
-
 # -- reading the fake --------------------------------------------------------------------------
 
 
@@ -123,26 +122,28 @@ class _Lineage:
     pending: str  # "" when nothing is pending
 
 
-def _lineage(fake: FakeAppStream, name: str, region: str | None) -> _Lineage:
+def _lineage(col: Collection[Any], name: str, region: str) -> _Lineage:
     __tracebackhide__ = True
-    with fake.registry.lock:
-        states = fake.states(name, region=region)
-        history = fake.history(name, region=region)
-        pending = _pending_note(fake, name, region or fake.region)
+    with col._fake.registry.lock:
+        states = col.states(name, region=region)
+        history = col.history(name, region=region)
+        pending = _pending_note(col, name, region)
     seeded = ["seeded"] if len(states) > len(history) else []
     return _Lineage(states, seeded + [t.operation for t in history], pending)
 
 
-def _pending_note(fake: FakeAppStream, name: str, region: str) -> str:
-    """How the builder's pending transition would complete, or ""."""
-    entry = fake.registry.get(fake.account_id, region, name)
+def _pending_note(col: Collection[Any], name: str, region: str) -> str:
+    """How the resource's pending transition would complete, or ""."""
+    fake = col._fake
+    entry = fake.registry.get(fake.account_id, region, name, col.kind.collection)
     if entry is None or entry.pending is None:
         return ""
-    now = entry.builder.state
+    now = entry.state
     to = entry.pending.to_state or "deleted"
     left = entry.pending.reads_left
     where = "" if region == fake.region else f", region={region!r}"
-    advance = f"appstream.advance({name!r}{where})"
+    verb = "advance" if col.kind.collection == "builders" else f"{col.kind.collection}.advance"
+    advance = f"appstream.{verb}({name!r}{where})"
     deadline = entry.pending.deadline
     if deadline is not None:
         seconds = max(0.0, (deadline - fake.clock.now()).total_seconds())
@@ -167,16 +168,14 @@ def _state_text(state: str | None) -> str:
 # -- the assertions ----------------------------------------------------------------------------
 
 
-def _named(name: str, fake: FakeAppStream, region: str | None) -> str:
+def _named(name: str, col: Collection[Any], region: str) -> str:
     """``image builder 'b'``, with its region when that is not the fake's."""
-    return f"image builder {name!r}" + (
-        "" if region in (None, fake.region) else f" in region {region}"
+    return f"{col.kind.label} {name!r}" + (
+        "" if region == col._fake.region else f" in region {region}"
     )
 
 
-def assert_state(
-    fake: FakeAppStream, name: str, state: str | None, region: str | None = None
-) -> None:
+def assert_state(col: Collection[Any], name: str, state: str | None, region: str) -> None:
     """``name`` is in ``state`` now (``None``: it was deleted).
 
     Reading from the test never completes a pending transition; the failure says how it would.
@@ -187,9 +186,9 @@ def assert_state(
         appstream.assert_state("b", "STOPPING")
     """
     __tracebackhide__ = True
-    _check_name(name)
-    expected = check_assert_state(state)
-    lineage = _lineage(fake, name, region)
+    col._check_name(name)
+    expected = check_assert_state(state, of=col.kind)
+    lineage = _lineage(col, name, region)
     actual = lineage.states[-1] if lineage.states else None
     if actual == expected:
         return
@@ -198,7 +197,7 @@ def assert_state(
         for s, cause in zip(lineage.states, lineage.causes, strict=True)
     )
     lines = [
-        f"{_named(name, fake, region)} is {_state_text(actual)}, expected {_state_text(expected)}"
+        f"{_named(name, col, region)} is {_state_text(actual)}, expected {_state_text(expected)}"
     ]
     if lineage.pending:
         lines.append(f"  {lineage.pending}")
@@ -207,7 +206,7 @@ def assert_state(
 
 
 def assert_transitions(
-    fake: FakeAppStream, name: str, states: Sequence[str | None], region: str | None = None
+    col: Collection[Any], name: str, states: Sequence[str | None], region: str
 ) -> None:
     """The exact sequence of states ``name`` has been in, seed state first (``None``: deleted).
 
@@ -216,14 +215,14 @@ def assert_transitions(
         appstream.assert_transitions("b", ["RUNNING", "STOPPING", "STOPPED"])
     """
     __tracebackhide__ = True
-    _check_name(name)
+    col._check_name(name)
     if isinstance(states, str) or not isinstance(states, Sequence):
         raise AppStreamUsageError(
             f"states={states!r} must be a list of states, e.g. ['RUNNING', 'STOPPING']"
         )
     for i, state in enumerate(states):
-        check_assert_state(state, f"states[{i}]")
-    lineage = _lineage(fake, name, region)
+        check_assert_state(state, f"states[{i}]", col.kind)
+    lineage = _lineage(col, name, region)
     actual = lineage.states
     if list(states) == actual:
         return
@@ -231,9 +230,7 @@ def assert_transitions(
         (i for i, (e, a) in enumerate(zip(states, actual, strict=False)) if e != a),
         min(len(states), len(actual)),
     )
-    raise AssertionError(
-        _transitions_diff(_named(name, fake, region), list(states), lineage, first)
-    )
+    raise AssertionError(_transitions_diff(_named(name, col, region), list(states), lineage, first))
 
 
 def _transitions_diff(named: str, expected: list[str | None], lineage: _Lineage, first: int) -> str:

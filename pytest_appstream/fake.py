@@ -16,19 +16,20 @@ import re
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, cast
+from typing import Any
 
 from . import assertions, wire
 from ._clock import ALLOWED_NOW, Clock, parse_now
-from ._image_builders import IMAGE_BUILDERS
+from ._collections import Collection
+from ._kinds import Kind, kinds
 from ._literals import ImageBuilderState, OperationName
 from ._operations import HANDLERS
-from ._service import Context, complete, seeded_pending
+from ._service import Context
 from .errors import AppStreamUsageError, ServiceError
 from .faults import COMMON_MESSAGES, Fault, FaultQueue, make_fault
 from .model import REGION_NAME, Call, ImageBuilder, Transition, botocore_session, operation_names
 from .registry import Registry
-from .seeding import build_builder, check_fields, check_state, check_tags
+from .seeding import check_state
 from .transitions import POLICIES
 from .validation import check_input
 
@@ -145,7 +146,11 @@ class FakeAppStream:
         self.internal_errors: list[str] = []
         self._contexts: dict[str, Context] = {}
         self._request_ids = itertools.count(1)
-        self._seeded = 0
+        self._seeded: dict[str, int] = {}  # per kind: how many were seeded (default values)
+        self._collections: dict[str, Collection[Any]] = {
+            of.collection: Collection(self, of) for of in kinds()
+        }
+        self._builders: Collection[ImageBuilder] = self._collections["builders"]
         self._saved_env: dict[str, str | None] = {}
         self._active = False
         self._entered: list[bool] = []  # per open ``with``: did that ``with`` activate the fake?
@@ -303,27 +308,15 @@ class FakeAppStream:
         'arn:aws:appstream:eu-west-1:123456789012:image-builder/b'
         """
         __tracebackhide__ = True
-        region = self._region(region)
-        checked_tags = check_tags(tags)
-        with self.registry.lock:
-            builder = build_builder(
-                name,
-                state=state,
-                region=region,
-                account_id=self.account_id,
-                index=self._seeded,
-                **fields,
-            )
-            if self.registry.get(self.account_id, region, builder.name) is not None:
-                raise AppStreamUsageError(
-                    f"name={name!r} is already seeded in {self.account_id}/{region}; "
-                    "allowed: a name not yet used"
-                )
-            entry = self.registry.seed(self.account_id, region, builder)
-            entry.pending = seeded_pending(self._context(region), IMAGE_BUILDERS, builder.state)
-            entry.tags = checked_tags
-            self._seeded += 1
-            return builder
+        check_state(state)  # add() reads None as "the usual state"; here a state is required
+        return self.builders.add(name, state=state, region=region, tags=tags, **fields)
+
+    def _next_index(self, of: Kind) -> int:
+        """How many resources of kind ``of`` were seeded before (for deterministic defaults)."""
+        return self._seeded.get(of.collection, 0)
+
+    def _seeded_one(self, of: Kind) -> None:
+        self._seeded[of.collection] = self._seeded.get(of.collection, 0) + 1
 
     def _region(self, region: object) -> str:
         """``region=`` of a verb: the fake's region when ``None``, else a checked region name."""
@@ -335,17 +328,12 @@ class FakeAppStream:
         return region
 
     @property
-    def builders(self) -> Mapping[str, ImageBuilder]:
-        """The live builders of the fake's account and region, by name, in creation order."""
-        return self._builders_in(self.region)
-
-    def _builders_in(self, region: str) -> Mapping[str, ImageBuilder]:
-        """The live builders of the fake's account in ``region``, by name, in creation order."""
-        __tracebackhide__ = True
-        region = self._region(region)
-        with self.registry.lock:
-            store = self.registry.store(self.account_id, region)
-            return {name: entry.builder for name, entry in store.items()}
+    def builders(self) -> Collection[ImageBuilder]:
+        """The image builders: a live mapping of the fake's region by name, in creation order,
+        with the verbs of every kind (``add``, ``set_state``, ``advance``, ``history``,
+        ``assert_state``, ``assert_transitions``); the ``*_builder`` methods are its shortcuts.
+        """
+        return self._builders
 
     def builder(self, name: str, *, region: str | None = None) -> ImageBuilder:
         """The live builder ``name`` (a snapshot); a clear error lists the names there are.
@@ -353,54 +341,17 @@ class FakeAppStream:
         Reading from the test never counts as an API read: it does not complete transitions.
         """
         __tracebackhide__ = True
-        _check_lookup(name)
-        region = self._region(region)
-        with self.registry.lock:
-            entry = self.registry.get(self.account_id, region, name)
-            if entry is None:
-                raise AppStreamUsageError(self._unknown(name, region))
-            return cast(ImageBuilder, entry.record)
-
-    def _unknown(self, name: str, region: str) -> str:
-        live = ", ".join(self._builders_in(region)) or "none"
-        was = self.registry.history(self.account_id, region, name)
-        gone = " (it was deleted)" if was else ""
-        elsewhere = [
-            r
-            for a, r, n in self.registry.names()
-            if a == self.account_id and n == name and r != region
-        ]
-        hint = (
-            f" (there is one in region {', '.join(sorted(elsewhere))}: pass region=)"
-            if elsewhere
-            else ""
-        )
-        return (
-            f"no image builder named {name!r}{gone} in {self.account_id}/{region}{hint}; "
-            f"live builders: {live}"
-        )
+        return self.builders.lookup(name, region=region)
 
     def history(self, name: str, *, region: str | None = None) -> list[Transition]:
-        """Every state change of ``name`` since it was seeded or created, oldest first."""
+        """Every state change of builder ``name`` since it was seeded or created, oldest first."""
         __tracebackhide__ = True
-        _check_lookup(name)
-        region = self._region(region)
-        with self.registry.lock:
-            found = self.registry.history(self.account_id, region, name)
-        if found is None:
-            raise AppStreamUsageError(self._unknown(name, region))
-        return found
+        return self.builders.history(name, region=region)
 
     def states(self, name: str, *, region: str | None = None) -> list[str | None]:
-        """The states ``name`` has been in, seed state first (``None``: deleted)."""
+        """The states builder ``name`` has been in, seed state first (``None``: deleted)."""
         __tracebackhide__ = True
-        _check_lookup(name)
-        region = self._region(region)
-        with self.registry.lock:
-            found = self.registry.states(self.account_id, region, name)
-        if found is None:
-            raise AppStreamUsageError(self._unknown(name, region))
-        return found
+        return self.builders.states(name, region=region)
 
     @property
     def calls(self) -> list[Call]:
@@ -411,24 +362,16 @@ class FakeAppStream:
     # -- driving state -------------------------------------------------------------------------
 
     def advance(self, name: str | None = None, *, region: str | None = None) -> None:
-        """Complete pending transitions now: of every builder in every region, or of ``name``
-        (in ``region``, the fake's by default).
+        """Complete pending transitions now: of every resource of every kind in every region (in
+        ``region`` only, if given), or of the image builder ``name``.
         """
         __tracebackhide__ = True
+        if name is not None:
+            self.builders.advance(name, region=region)
+            return
         with self.registry.lock:
-            if name is None:
-                regions = {r for a, r in self.registry.stores() if a == self.account_id}
-                if region is not None:
-                    regions = {self._region(region)}
-            else:
-                region = self._region(region)
-                self.builder(name, region=region)
-                regions = {region}
-            for region_ in sorted(regions):
-                ctx = self._context(region_)
-                for entry in list(self.registry.store(self.account_id, region_).values()):
-                    if name is None or entry.name == name:
-                        complete(ctx, entry)
+            for collection in self._collections.values():
+                collection.advance(region=region)
 
     def sleep(self, seconds: float) -> None:
         """Move the fake's clock ``seconds`` forward without waiting; a test may patch
@@ -463,27 +406,12 @@ class FakeAppStream:
             )
         """
         __tracebackhide__ = True
-        region = self._region(region)
-        with self.registry.lock:
-            self.builder(name, region=region)
-            check_state(state)
-            try:
-                wire_fields = check_fields(
-                    {"state_change_reason": reason, "image_builder_errors": errors}
-                )
-            except AppStreamUsageError as error:
-                raise AppStreamUsageError(_as_set_state_arguments(str(error))) from None
-            entry = self.registry.set_state(
-                self.account_id,
-                region,
-                name,
-                state,
-                "set_state",
-                state_change_reason=wire_fields.get("StateChangeReason"),
-                image_builder_errors=wire_fields.get("ImageBuilderErrors"),
+        try:
+            return self.builders.set_state(
+                name, state, region=region, state_change_reason=reason, image_builder_errors=errors
             )
-            entry.pending = None
-            return cast(ImageBuilder, entry.record)
+        except AppStreamUsageError as error:
+            raise AppStreamUsageError(_as_set_state_arguments(str(error))) from None
 
     # -- faults --------------------------------------------------------------------------------
 
@@ -609,7 +537,7 @@ class FakeAppStream:
             appstream.assert_state("b", "STOPPED")
         """
         __tracebackhide__ = True
-        assertions.assert_state(self, name, state, self._region(region))
+        self.builders.assert_state(name, state, region=region)
 
     def assert_transitions(
         self, name: str, states: Sequence[ImageBuilderState | None], *, region: str | None = None
@@ -621,7 +549,7 @@ class FakeAppStream:
             appstream.assert_transitions("b", ["RUNNING", "STOPPING", "STOPPED"])
         """
         __tracebackhide__ = True
-        assertions.assert_transitions(self, name, states, self._region(region))
+        self.builders.assert_transitions(name, states, region=region)
 
     def assert_called(
         self, operation: OperationName, *, times: int | None = None, **params: Any

@@ -27,9 +27,10 @@ from .errors import AppStreamUsageError
 from .model import (
     RECORD_FIELDS,
     ImageBuilder,
-    builder_members,
     builder_states,
     field_names,
+    fields_of,
+    members_of,
     operation,
     shape,
 )
@@ -230,12 +231,19 @@ def check_name(name: object, argument: str = "name") -> str:
     return name
 
 
-def check_state(state: object, argument: str = "state") -> str:
-    """A state of the installed model's ``ImageBuilderState``."""
-    if not isinstance(state, str) or state not in builder_states():
+def check_state(
+    state: object,
+    argument: str = "state",
+    states: tuple[str, ...] | None = None,
+    label: str = "image builder",
+) -> str:
+    """A state of the installed model's enum (``ImageBuilderState`` unless ``states`` is given)."""
+    allowed = builder_states() if states is None else states
+    if not isinstance(state, str) or state not in allowed:
         raise AppStreamUsageError(
-            f"{argument}={show(state)} is not an image builder state; "
-            f"allowed: {_allowed(builder_states())}"
+            f"{argument}={show(state)} is not an {label} state; allowed: {_allowed(allowed)}"
+            if label[0] in "aeiou"
+            else f"{argument}={show(state)} is not a {label} state; allowed: {_allowed(allowed)}"
         )
     return state
 
@@ -364,16 +372,18 @@ def _walk(
     return checked
 
 
-def _create_constraints(member: str) -> Mapping[str, Any]:
-    """CreateImageBuilder's constraints on a member of the same name (e.g. Description <= 256)."""
-    create_input = operation("CreateImageBuilder").input_shape
+def _create_constraints(member: str, create_operation: str | None) -> Mapping[str, Any]:
+    """The create operation's constraints on a member of the same name (e.g. Description <= 256)."""
+    if create_operation is None:
+        return {}
+    create_input = operation(create_operation).input_shape
     assert create_input is not None
     found = create_input.members.get(member)
     return found.metadata if found is not None and found.type_name == "string" else {}
 
 
-def _unknown_field(field: str, value: object) -> str:
-    names = field_names()
+def _unknown_field(field: str, value: object, shape_name: str) -> str:
+    names = fields_of(shape_name)
     choices = [f for f in names if f not in POSITIONAL]
     if field in names.values():
         hint = f" (fields are snake_case: did you mean {xform_name(field)!r}?)"
@@ -381,30 +391,35 @@ def _unknown_field(field: str, value: object) -> str:
         close = difflib.get_close_matches(field, choices, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
     return (
-        f"{field}={show(value)} is not a field of ImageBuilder{hint}; allowed: {_allowed(choices)}"
+        f"{field}={show(value)} is not a field of {shape_name}{hint}; allowed: {_allowed(choices)}"
     )
 
 
-def check_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate snake_case fields against the model; return copies keyed by wire name.
+def check_fields(
+    fields: Mapping[str, Any],
+    shape_name: str = "ImageBuilder",
+    create_operation: str | None = "CreateImageBuilder",
+) -> dict[str, Any]:
+    """Validate snake_case fields against a shape of the model; return copies keyed by wire name.
 
-    ``None`` means "not set". Nested values are in wire form and checked against their shape.
+    ``None`` means "not set". Nested values are in wire form and checked against their shape;
+    strings also against the create operation's constraints on the member of the same name.
 
     >>> check_fields({"vpc_config": {"SubnetIds": ["subnet-1"]}})
     {'VpcConfig': {'SubnetIds': ['subnet-1']}}
     """
-    names = field_names()
+    names = fields_of(shape_name)
     unknown = [f for f in fields if f not in names or f in POSITIONAL]
     if unknown:
-        raise AppStreamUsageError(_unknown_field(unknown[0], fields[unknown[0]]))
-    members = builder_members()
+        raise AppStreamUsageError(_unknown_field(unknown[0], fields[unknown[0]], shape_name))
+    members = members_of(shape_name)
     problems: list[str] = []
     wire: dict[str, Any] = {}
     for field, value in fields.items():
         if value is None:
             continue
         member = names[field]
-        metadata = {**members[member].metadata, **_create_constraints(member)}
+        metadata = {**members[member].metadata, **_create_constraints(member, create_operation)}
         wire[member] = _walk(members[member], value, field, problems, metadata)
     if problems:
         raise AppStreamUsageError("; ".join(problems))
