@@ -177,6 +177,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "pytest-appstream"
     sys_version = ""
     timeout = IDLE_TIMEOUT
+    disable_nagle_algorithm = True  # headers and body leave at once, not 40 ms apart
     server: _HTTPServer
 
     def handle(self) -> None:
@@ -295,6 +296,7 @@ class _Handler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """http.server's own errors (bad request line, unsupported method), as JSON."""
         self.close_connection = code >= 400 and code != 404
+        self.request_version = "HTTP/1.1"  # a garbled request line still gets status and headers
         text = message or self.responses.get(code, ("Error",))[0]
         self._fail(_HTTPError(code, "BadRequest" if code == 400 else f"HTTP{code}", text))
 
@@ -424,6 +426,7 @@ class _HTTPServer(ThreadingHTTPServer):
         )
         with self.connections_lock:
             self.connections[request] = thread
+            self.owner.connections_accepted += 1
         thread.start()
 
     def _serve_connection(self, request: Any, client_address: Any) -> None:
@@ -481,6 +484,8 @@ class FakeServer:
         self.backend = backend
         self.reset = reset
         self.closing = False
+        #: Connections accepted so far: clients that keep connections alive open few.
+        self.connections_accepted = 0
         self._server = _HTTPServer(self, host, port)
         self.url = _url(host, self._server.server_address[1])
         self._thread = threading.Thread(
@@ -490,6 +495,12 @@ class FakeServer:
             daemon=True,
         )
         self._thread.start()
+
+    @property
+    def open_connections(self) -> int:
+        """Connections open now (kept alive between requests, or answering one)."""
+        with self._server.connections_lock:
+            return len(self._server.connections)
 
     def close(self) -> None:
         """Stop: no new connection, open ones closed once their answer in flight is sent."""
