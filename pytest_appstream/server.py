@@ -542,10 +542,19 @@ def serve(backend: Backend, host: str = "127.0.0.1", port: int = 0) -> Iterator[
 
 @attrs.frozen
 class ServedFake:
-    """What the ``appstream_server`` fixture yields: the endpoint's URL and a subprocess's environment."""
+    """What the ``appstream_server`` fixture yields: the endpoint's URL and a subprocess's environment.
+
+    ``{**os.environ, **served.env}`` is what a subprocess needs; the fixture has set it already.
+    """
 
     url: str
     env: dict[str, str]
+    _server: FakeServer | None = attrs.field(default=None, repr=False, eq=False, alias="server")
+
+    @property
+    def connections_accepted(self) -> int:
+        """Connections clients opened so far: an SDK that keeps its connection alive opens one."""
+        return 0 if self._server is None else self._server.connections_accepted
 
 
 def environment(url: str, region: str) -> dict[str, str]:
@@ -577,9 +586,9 @@ def appstream_server(
         def test_cli(appstream, appstream_server):
             subprocess.run(["aws", "appstream", "describe-image-builders"], check=True)
     """
-    with serve(appstream) as url:
-        env = environment(url, appstream.region)
+    with FakeServer(appstream) as server:
+        env = environment(server.url, appstream.region)
         for key, value in env.items():
             monkeypatch.setenv(key, value)
         monkeypatch.delenv(_IGNORED_ENDPOINTS, raising=False)
-        yield ServedFake(url, env)
+        yield ServedFake(server.url, env, server=server)

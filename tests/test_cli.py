@@ -129,7 +129,7 @@ def test_serve_prints_its_url_first_and_exits_cleanly_when_interrupted(
     process, url = served
     assert url.startswith("http://127.0.0.1:")
     assert get(url + "/")["region"] == "eu-west-1"
-    client = botocore.session.get_session().create_client(
+    client: Any = botocore.session.get_session().create_client(
         "appstream",
         region_name="eu-west-1",
         endpoint_url=url,

@@ -20,7 +20,6 @@ from typing import Any
 
 import botocore.session
 import pytest
-from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -30,7 +29,7 @@ from pytest_appstream.server import FakeServer, ServedFake, _url, serve
 TARGET = "PhotonAdminProxyService."
 
 
-def client_for(url: str, region: str = "us-east-1", service: str = "appstream") -> BaseClient:
+def client_for(url: str, region: str = "us-east-1", service: str = "appstream") -> Any:
     return botocore.session.get_session().create_client(
         service,
         region_name=region,
