@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
+import socketserver
 import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -417,6 +418,11 @@ class _HTTPServer(ThreadingHTTPServer):
         self.connections_lock = threading.Lock()
         super().__init__((host, port), _Handler)
 
+    def server_bind(self) -> None:
+        """Bind without HTTPServer's reverse DNS lookup of the host (seconds on some machines)."""
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = str(self.server_address[0]), self.server_address[1]
+
     def process_request(self, request: Any, client_address: Any) -> None:
         thread = threading.Thread(
             target=self._serve_connection,
@@ -426,7 +432,8 @@ class _HTTPServer(ThreadingHTTPServer):
         )
         with self.connections_lock:
             self.connections[request] = thread
-            self.owner.connections_accepted += 1
+            if not self.owner.closing:  # not close()'s own wake-up call
+                self.owner.connections_accepted += 1
         thread.start()
 
     def _serve_connection(self, request: Any, client_address: Any) -> None:
@@ -490,7 +497,7 @@ class FakeServer:
         self.url = _url(host, self._server.server_address[1])
         self._thread = threading.Thread(
             target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.1},
+            kwargs={"poll_interval": 0.5},
             name="pytest-appstream-server",
             daemon=True,
         )
@@ -507,7 +514,13 @@ class FakeServer:
         if self.closing:
             return
         self.closing = True
-        self._server.shutdown()
+        stopper = threading.Thread(target=self._server.shutdown, name="pytest-appstream-stop")
+        stopper.start()
+        address = (str(self._server.server_address[0]), int(self._server.server_address[1]))
+        while stopper.is_alive():  # bounded: serve_forever() notices within its poll interval
+            with contextlib.suppress(OSError):  # a connection wakes it at once
+                socket.create_connection(address, timeout=CLOSE_TIMEOUT).close()
+            stopper.join(0.05)
         self._thread.join()
         for thread in self._server.close_connections():
             thread.join(CLOSE_TIMEOUT)
