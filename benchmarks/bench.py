@@ -31,6 +31,7 @@ import sys
 import tempfile
 import textwrap
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -192,6 +193,9 @@ def moto_http_per_call(calls: int, rounds: int) -> dict[str, Any]:
     server.start()
     try:
         host, port = server.get_host_and_port()
+        # moto's backends live as long as the process: start from an empty one.
+        reset = urllib.request.Request(f"http://{host}:{port}/moto-api/reset", method="POST")
+        urllib.request.urlopen(reset, timeout=60).close()
         client = boto3.client(
             "logs",
             "us-east-1",
