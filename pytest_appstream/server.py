@@ -196,23 +196,36 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self, method: str) -> None:
         try:
             body = self._body()
-            path = self.path.partition("?")[0]
-            if method == "POST" and (path == "/" or self.headers.get("X-Amz-Target")):
-                self._send(*self._api(body))
-                return
-            route = _ROUTES.get(path)
-            if route is None:
-                raise _HTTPError(404, "NotFound", f"{method} {path}: no such endpoint; {_ALLOWED}")
-            allowed, action = route
-            if method != allowed:
-                raise _HTTPError(405, "MethodNotAllowed", f"{path} takes {allowed}; {_ALLOWED}")
-            self._send(200, {}, _json(action(self.server.owner, body)))
         except _HTTPError as error:
             self._fail(error)
-        except OSError:
-            self.close_connection = True  # the client went away: nothing to answer
+            return
+        except OSError:  # the client went away mid-request: nothing to answer
+            self.close_connection = True
+            return
+        try:
+            answered = self._answer(method, body)
+        except _HTTPError as error:
+            self._fail(error)
+            return
         except Exception as error:  # never let an exception of the fake escape to the client
             self._fail(_HTTPError(500, "InternalFailure", f"{type(error).__name__}: {error}"))
+            return
+        try:
+            self._send(*answered)
+        except OSError:
+            self.close_connection = True
+
+    def _answer(self, method: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        path = self.path.partition("?")[0]
+        if method == "POST" and (path == "/" or self.headers.get("X-Amz-Target")):
+            return self._api(body)
+        route = _ROUTES.get(path)
+        if route is None:
+            raise _HTTPError(404, "NotFound", f"{method} {path}: no such endpoint; {_ALLOWED}")
+        allowed, action = route
+        if method != allowed:
+            raise _HTTPError(405, "MethodNotAllowed", f"{path} takes {allowed}; {_ALLOWED}")
+        return 200, {}, _json(action(self.server.owner, body))
 
     def _api(self, body: bytes) -> tuple[int, dict[str, str], bytes]:
         backend = self.server.owner.backend

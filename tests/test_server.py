@@ -317,17 +317,19 @@ def test_a_url_is_usable_as_given() -> None:
     assert _url("localhost", 80) == "http://localhost:80"
 
 
+@pytest.mark.parametrize("kind", [RuntimeError, OSError])
 def test_an_exception_in_the_fake_is_answered_as_internal_failure(
-    fake: FakeAppStream, server: FakeServer, monkeypatch: pytest.MonkeyPatch
+    fake: FakeAppStream, server: FakeServer, monkeypatch: pytest.MonkeyPatch, kind: type[Exception]
 ) -> None:
     def broken(*args: object) -> Any:
-        raise RuntimeError("boom")
+        raise kind("boom")
 
     monkeypatch.setattr(fake, "handle", broken)
     status, _, error = request(
         server.url, "POST", "/", b"{}", {"X-Amz-Target": TARGET + "DescribeImageBuilders"}
     )
-    assert (status, error) == (500, {"__type": "InternalFailure", "message": "RuntimeError: boom"})
+    message = f"{kind.__name__}: boom"
+    assert (status, error) == (500, {"__type": "InternalFailure", "message": message})
     assert request(server.url, "GET", "/")[0] == 200
 
 
