@@ -41,7 +41,6 @@ MAX_BODY = 8 * 1024 * 1024
 IDLE_TIMEOUT = 120.0
 #: Seconds :meth:`FakeServer.close` waits for the connections' threads to end.
 CLOSE_TIMEOUT = 5.0
-CONTROL_PREFIX = "/_appstream/"
 
 # -- data files -------------------------------------------------------------------------------
 
@@ -157,10 +156,6 @@ class _HTTPError(Exception):
         self.status, self.code, self.message, self.close = status, code, message, close
 
 
-def _json(value: Any) -> bytes:
-    return encode(value)
-
-
 def _unknown_operation(target: str) -> dict[str, str]:
     """AWS's answer to a JSON 1.1 request whose ``X-Amz-Target`` it does not serve."""
     named = f"Unknown operation {target!r}" if target else "Missing X-Amz-Target header"
@@ -225,14 +220,14 @@ class _Handler(BaseHTTPRequestHandler):
         allowed, action = route
         if method != allowed:
             raise _HTTPError(405, "MethodNotAllowed", f"{path} takes {allowed}; {_ALLOWED}")
-        return 200, {}, _json(action(self.server.owner, body))
+        return 200, {}, encode(action(self.server.owner, body))
 
     def _api(self, body: bytes) -> tuple[int, dict[str, str], bytes]:
         backend = self.server.owner.backend
         target = self.headers.get("X-Amz-Target") or ""
         if target.startswith(TARGET_PREFIX):
             return answer(backend, self.headers, body)
-        data = _json(_unknown_operation(target))
+        data = encode(_unknown_operation(target))
         return (
             400,
             {"x-amzn-RequestId": backend.next_request_id(), "Content-Type": CONTENT_TYPE},
@@ -303,7 +298,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         extra = {"Allow": "GET, POST"} if error.status == 405 else {}
         try:
-            self._send(error.status, extra, _json({"__type": error.code, "message": error.message}))
+            self._send(
+                error.status, extra, encode({"__type": error.code, "message": error.message})
+            )
         except OSError:
             self.close_connection = True
 
