@@ -9,6 +9,9 @@ Prints, measured in one run on this machine:
 - per test: the overhead of a test using ``appstream_client`` and making one call, minus an empty
   test (inner pytest runs of N tests each, in subprocesses); the same for a ``@mock_aws`` test
   making one call with a module-level client;
+- over loopback HTTP: a boto3 client against the served fake (``pytest_appstream.server.serve``,
+  DescribeImageBuilders of a few builders) beside one against moto's ``ThreadedMotoServer`` (Logs
+  DescribeLogGroups of as many groups; left out, saying why, without ``moto[server]``);
 - 10,000 builders: seeded through ``add_builder``, then walked through ``get_paginator``; for moto,
   10,000 log groups created through the API, then walked through its paginator.
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import platform
 import statistics
@@ -27,6 +31,8 @@ import sys
 import tempfile
 import textwrap
 import time
+import urllib.request
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -140,6 +146,73 @@ def moto_per_call(calls: int, rounds: int) -> dict[str, float]:
     return {"moto_us": moto_us, "moto_floor_us": floor_us}
 
 
+#: Resources behind the HTTP rows: a few, each answered in one page.
+SERVED = 3
+
+
+def http_per_call(calls: int, rounds: int) -> dict[str, float]:
+    """Microseconds per DescribeImageBuilders of a few builders: a boto3 client over loopback HTTP.
+
+    The fake is served by :func:`pytest_appstream.server.serve` and not activated, so the
+    request really crosses the socket (signed, kept alive), as an SDK outside the process does.
+    """
+    import boto3  # type: ignore[import-untyped, unused-ignore]
+
+    from pytest_appstream.server import serve
+
+    fake = FakeAppStream(transitions="manual")
+    for i in range(SERVED):
+        fake.add_builder(f"{NAME}-{i}")
+    with serve(fake) as url:
+        client = boto3.client(
+            "appstream",
+            "us-east-1",
+            endpoint_url=url,
+            **_keys(),
+        )
+        assert len(client.describe_image_builders()["ImageBuilders"]) == SERVED
+        return {"http_us": best_of(client.describe_image_builders, calls, rounds)}
+
+
+def _keys() -> dict[str, str]:
+    return {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
+def moto_http_per_call(calls: int, rounds: int) -> dict[str, Any]:
+    """Microseconds per DescribeLogGroups of a few groups against moto's server, over loopback.
+
+    Needs ``moto[server]`` (Flask); without it the figure is left out, saying why.
+    """
+    import boto3  # type: ignore[import-untyped, unused-ignore]
+
+    try:
+        with warnings.catch_warnings():  # moto warns before failing when Flask is missing
+            warnings.simplefilter("ignore")
+            from moto.server import ThreadedMotoServer
+    except ImportError as error:
+        return {"moto_http_missing": f"moto's server is not installed ({error})"}
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request on stderr
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        # moto's backends live as long as the process: start from an empty one.
+        reset = urllib.request.Request(f"http://{host}:{port}/moto-api/reset", method="POST")
+        urllib.request.urlopen(reset, timeout=60).close()
+        client = boto3.client(
+            "logs",
+            "us-east-1",
+            endpoint_url=f"http://{host}:{port}",
+            **_keys(),
+        )
+        for i in range(SERVED):
+            client.create_log_group(logGroupName=f"{NAME}-{i}")
+        assert len(client.describe_log_groups()["logGroups"]) == SERVED
+        return {"moto_http_us": best_of(client.describe_log_groups, calls, rounds)}
+    finally:
+        server.stop()
+
+
 def builders(count: int, rounds: int) -> dict[str, float]:
     """Seconds to seed ``count`` builders (add_builder) and walk them (paginator): best round."""
     return min((_builders_once(count) for _ in range(rounds)), key=lambda r: r["total_s"])
@@ -190,7 +263,7 @@ FIXTURE_TEST = textwrap.dedent(
 )
 MOTO_HEADER = textwrap.dedent(
     """
-    import boto3
+    import boto3  # type: ignore[import-untyped, unused-ignore]
     from moto import mock_aws
 
     LOGS = boto3.client("logs", region_name="us-east-1")
@@ -283,8 +356,10 @@ def run(calls: int, rounds: int, tests: int, count: int) -> dict[str, Any]:
     figures["test"] = per_test(tests, max(1, rounds // 2), moto is not None)
     figures["builders"] = builders(count, max(1, rounds // 2))
     figures["count"] = count
+    figures["call"].update(http_per_call(max(1, calls // 5), rounds))
     if moto is not None:
         figures["call"].update(moto_per_call(max(1, calls // 5), rounds))
+        figures["call"].update(moto_http_per_call(max(1, calls // 5), rounds))
         figures["moto_builders"] = moto_builders(count, max(1, rounds // 2))
     return figures
 
@@ -310,6 +385,19 @@ def report(f: dict[str, Any], calls: int, rounds: int, quick: bool = False) -> s
             f"= {call['moto_us'] / call['moto_floor_us']:.2f}x its floor "
             f"({call['moto_us'] / call['fake_us']:.1f}x the fake)",
         ]
+    lines += [
+        f"over loopback HTTP (a boto3 client, signed, kept alive; a few resources; "
+        f"best of {rounds} x {max(1, calls // 5)}):",
+        f"  served fake, DescribeImageBuilders of {SERVED} builders {call['http_us']:9.1f} us",
+    ]
+    if "moto_http_us" in call:
+        lines.append(
+            f"  moto {f['moto']} server, Logs DescribeLogGroups of {SERVED} groups "
+            f"{call['moto_http_us']:6.1f} us  ({call['moto_http_us'] / call['http_us']:.1f}x the "
+            "served fake)"
+        )
+    elif "moto_http_missing" in call:
+        lines.append(f"  moto's server: left out: {call['moto_http_missing']}")
     lines += [
         f"per test ({test['tests']} tests per run, median of runs, fresh interpreter):",
         f"  empty tests          {test['empty_s']:9.2f} s",
