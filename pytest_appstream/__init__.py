@@ -9,6 +9,7 @@ from ._version import __version__
 from .errors import AppStreamUsageError, ServiceError
 from .fake import FakeAppStream
 from .model import Call, ImageBuilder, Transition
+from .server import serve
 from .stub import ANY, Stubber
 
 __all__ = [
@@ -20,5 +21,6 @@ __all__ = [
     "ServiceError",
     "Stubber",
     "Transition",
+    "serve",
     "__version__",
 ]
