@@ -21,6 +21,6 @@ __all__ = [
     "ServiceError",
     "Stubber",
     "Transition",
-    "serve",
     "__version__",
+    "serve",
 ]
