@@ -22,9 +22,11 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from ._data import seed_data
+from ._kinds import kinds
 from .errors import AppStreamUsageError
 from .fake import ALLOWED_SETTINGS, FakeAppStream, check_setting
-from .server import KINDS, FakeServer, seed_data
+from .server import FakeServer
 
 PROG = "pytest-appstream"
 #: How often the main thread looks for a stop request, in seconds (signals set it at once).
@@ -61,7 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--data",
         metavar="FILE",
-        help=f"a JSON file of resources to seed: {{{', '.join(repr(k) for k in KINDS)}: [...]}}",
+        help="a JSON file of resources to seed: "
+        f"{{{', '.join(repr(of.data_key) for of in kinds())}: [...]}}",
     )
     return parser
 

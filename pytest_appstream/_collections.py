@@ -99,8 +99,11 @@ class Collection(Mapping[str, R], Generic[R]):
                     f"name={name!r} is already seeded in {fake.account_id}/{where}; "
                     "allowed: a name not yet used"
                 )
+            ctx = fake._context(where)
             entry = fake.registry.seed(fake.account_id, where, record, kind=of.collection)
-            entry.pending = seeded_pending(fake._context(where), of, entry.state)
+            entry.pending = seeded_pending(ctx, of, entry.state)
+            if of.on_seed is not None:
+                of.on_seed(ctx, entry)
             entry.tags = checked_tags
             fake._seeded_one(of)
             return cast(R, record)
@@ -110,11 +113,7 @@ class Collection(Mapping[str, R], Generic[R]):
     def _check_name(self, name: object) -> str:
         __tracebackhide__ = True
         if not isinstance(name, str):
-            raise AppStreamUsageError(
-                f"name={name!r} must be an {self.kind.label} name (a string)"
-                if self.kind.label[0] in "aeiou"
-                else f"name={name!r} must be a {self.kind.label} name (a string)"
-            )
+            raise AppStreamUsageError(f"name={name!r} must be {self.kind.article} name (a string)")
         return name
 
     def entry(self, name: str, *, region: str | None = None) -> Entry:

@@ -14,6 +14,7 @@ import json
 
 from botocore import xform_name
 
+from . import _images
 from ._kinds import Action, Kind, register
 from ._service import (
     Context,
@@ -29,7 +30,7 @@ from ._service import (
 )
 from .errors import AppStreamUsageError, ServiceError
 from .model import ImageBuilder, builder_members
-from .seeding import agent_fields, build_builder, named_image_arn, partition
+from .seeding import agent_fields, build_builder, partition
 from .validation import message, problem
 
 #: The states in which an image builder waits for an action; every other state of the model is an
@@ -85,6 +86,9 @@ IMAGE_BUILDERS = register(
         default_duration=DEFAULT_DURATION,
         build=build_builder,
         create_operation="CreateImageBuilder",
+        on_seed=lambda ctx, entry: _images.ensure(
+            ctx, entry.record.image_arn, entry.record.platform
+        ),
         order=1,
     )
 )
@@ -109,14 +113,15 @@ def create_image_builder(ctx: Context, params: Params) -> Response:
             "ResourceAlreadyExistsException",
             f"The image builder {name} already exists for account {ctx.account}.",
         )
+    image = _images.usable(ctx, name=params.get("ImageName"), arn=params.get("ImageArn"))
     members = builder_members()
     fields = {
         xform_name(member): copy.deepcopy(value)
         for member, value in params.items()
         if member in members and member != "Name"
     }
-    if "ImageName" in params:
-        fields["image_arn"] = named_image_arn(ctx.region, ctx.account, params["ImageName"])
+    fields["image_arn"] = getattr(image.record, "arn")  # noqa: B009 (every image has one)
+    fields.setdefault("platform", getattr(image.record, "platform", None))
     fields.update(agent_fields(params.get("AppstreamAgentVersion")))
     try:
         builder = build_builder(

@@ -12,6 +12,7 @@ operation handlers (``_image_builders``, ``_images``, ...) and :func:`register`\
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import attrs
 
@@ -65,8 +66,16 @@ class Kind:
     build: Callable[..., Record] | None = None
     #: The operation that creates one (its constraints check seeded strings), if any.
     create_operation: str | None = None
+    #: Called with the context and the new entry after a seed, to make what it needs exist
+    #: (a seeded builder's image).
+    on_seed: Callable[[Any, Any], None] | None = None
     #: Seeding order: lower first (images before the builders and fleets made from them).
     order: int = 0
+
+    @property
+    def article(self) -> str:
+        """The label with its article: ``an image builder``, ``a fleet``."""
+        return f"{'an' if self.label[0] in 'aeiou' else 'a'} {self.label}"
 
     @property
     def states(self) -> tuple[str, ...]:

@@ -6,11 +6,12 @@
 
 from __future__ import annotations
 
-from . import _image_builders, _service
+from . import _image_builders, _images, _service
 from ._service import Handler
 
 #: The operations the fake implements, by AWS name.
 HANDLERS: dict[str, Handler] = {
     **_image_builders.HANDLERS,
+    **_images.HANDLERS,
     **_service.HANDLERS,
 }

@@ -80,10 +80,10 @@ def complete(ctx: Context, entry: Entry, operation: str = "advance") -> None:
     if pending_ is None:
         return
     if pending_.to_state is None:
-        ctx.registry.remove(ctx.account, ctx.region, entry.name, operation, entry.kind)
+        ctx.registry.remove(entry.account, entry.region, entry.name, operation, entry.kind)
     else:
         ctx.registry.set_state(
-            ctx.account, ctx.region, entry.name, pending_.to_state, operation, entry.kind
+            entry.account, entry.region, entry.name, pending_.to_state, operation, entry.kind
         )
 
 
@@ -91,7 +91,7 @@ def settled(ctx: Context, entry: Entry | None) -> Entry | None:
     """``entry`` as a read sees it now: a due transition completes first (None once deleted)."""
     if entry is not None and entry.pending is not None and entry.pending.due():
         complete(ctx, entry)
-        return ctx.registry.get(ctx.account, ctx.region, entry.name, entry.kind)
+        return ctx.registry.get(entry.account, entry.region, entry.name, entry.kind)
     return entry
 
 

@@ -16,7 +16,7 @@ import re
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 from . import assertions, wire
 from ._clock import ALLOWED_NOW, Clock, parse_now
@@ -27,7 +27,15 @@ from ._operations import HANDLERS
 from ._service import Context
 from .errors import AppStreamUsageError, ServiceError
 from .faults import COMMON_MESSAGES, Fault, FaultQueue, make_fault
-from .model import REGION_NAME, Call, ImageBuilder, Transition, botocore_session, operation_names
+from .model import (
+    REGION_NAME,
+    Call,
+    Image,
+    ImageBuilder,
+    Transition,
+    botocore_session,
+    operation_names,
+)
 from .registry import Registry
 from .seeding import check_state
 from .transitions import POLICIES
@@ -334,6 +342,17 @@ class FakeAppStream:
         ``assert_state``, ``assert_transitions``); the ``*_builder`` methods are its shortcuts.
         """
         return self._builders
+
+    @property
+    def images(self) -> Collection[Image]:
+        """The account's images (private, and shared with it): a live mapping of the fake's
+        region by name, with the verbs of every kind. AWS's public base images are in every
+        region but not in this mapping: they are AWS's, not the account's.
+
+        >>> FakeAppStream().images.add("golden", platform="AMAZON_LINUX2").visibility
+        'PRIVATE'
+        """
+        return cast("Collection[Image]", self._collections["images"])
 
     def builder(self, name: str, *, region: str | None = None) -> ImageBuilder:
         """The live builder ``name`` (a snapshot); a clear error lists the names there are.

@@ -11,7 +11,6 @@ Loaded through the ``pytest11`` entry point ``appstream``; a test asks for a fix
 from __future__ import annotations
 
 import inspect
-import json
 import os
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
@@ -22,6 +21,8 @@ import pytest
 from botocore.client import BaseClient
 
 from . import assertions, clients, wire
+from ._data import entries, load
+from ._kinds import Kind, kind, kinds
 from .errors import AppStreamUsageError, did_you_mean
 from .fake import (
     ALLOWED_SETTINGS,
@@ -43,6 +44,12 @@ MARKERS = {
     "appstream_builders_from": "appstream_builders_from(path): seed image builders from a JSON "
     "(or, with PyYAML installed, YAML) file relative to the test file: a list of objects like "
     "appstream_builder's arguments, with 'name'",
+    "appstream_image": "appstream_image(name, *, state='AVAILABLE', region=None, tags=None, "
+    "**fields): seed one private image of the account (fields: snake_case Image members; "
+    "visibility='SHARED' for one another account shares with it)",
+    "appstream_data": "appstream_data(path): seed resources of many kinds from a JSON (or, with "
+    'PyYAML installed, YAML) file relative to the test file: {"images": [...], '
+    "\"image_builders\": [...]}, each entry the keywords of its kind's marker, with 'name'",
     "appstream_fault": "appstream_fault(operation, error_code, *, name=None, when=None, times=1, "
     "message=None, region=None): answer matching AppStream calls with an error",
     "appstream": "appstream(region='us-east-1', account_id='123456789012', "
@@ -351,13 +358,29 @@ def _signature(function: Callable[..., object]) -> inspect.Signature:
     )
 
 
-def _builders_from_marker(path: str) -> None: ...
+def _path_marker(path: str) -> None: ...
+
+
+def _seed_signature(of: Kind) -> inspect.Signature:
+    """A seeding marker's signature: ``(name, *, state=<usual>, region=None, tags=None, **fields)``."""
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    return inspect.Signature(
+        [
+            inspect.Parameter("name", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+            inspect.Parameter("state", keyword, default=of.default_state),
+            inspect.Parameter("region", keyword, default=None),
+            inspect.Parameter("tags", keyword, default=None),
+            inspect.Parameter("fields", inspect.Parameter.VAR_KEYWORD),
+        ]
+    )
 
 
 #: The markers take what the methods they stand for take.
-_BUILDER = _signature(FakeAppStream.add_builder)
 _FAULT = _signature(FakeAppStream.inject)
-_BUILDERS_FROM = _signature(_builders_from_marker)
+_PATH = _signature(_path_marker)
+#: Every seeding marker, with its kind (``appstream_builder``, ``appstream_image``, ...).
+_SEEDING = {of.marker: of for of in kinds() if of.marker is not None and of.build is not None}
+_SIGNATURES = {marker: _seed_signature(of) for marker, of in _SEEDING.items()}
 
 
 def _settings(request: pytest.FixtureRequest) -> Settings:
@@ -386,34 +409,13 @@ def _settings(request: pytest.FixtureRequest) -> Settings:
     return attrs.evolve(settings, **values)
 
 
-def _load(path: Path) -> Any:
-    """The parsed data file: JSON, or YAML when PyYAML is importable (never a dependency)."""
-    text = path.read_text(encoding="utf-8")
-    if path.suffix in (".yaml", ".yml"):
-        try:
-            import yaml  # type: ignore[import-untyped, unused-ignore]
-        except ImportError:
-            raise ImportError(
-                f"reading {path.name} needs PyYAML, which is not installed; allowed: a .json "
-                "file, or a .yaml/.yml file once PyYAML is installed (pip install PyYAML)"
-            ) from None
-        try:
-            return yaml.safe_load(text)
-        except yaml.YAMLError as error:
-            raise ValueError(f"{path} is not valid YAML: {error}") from None
-    try:
-        return json.loads(text)
-    except ValueError as error:
-        raise ValueError(f"{path} is not valid JSON: {error}") from None
-
-
 _DATA_SUFFIXES = (".json", ".yaml", ".yml")
 
 
-def _seed_file(request: pytest.FixtureRequest, mark: pytest.Mark) -> list[dict[str, Any]]:
-    """The entries of an ``appstream_builders_from`` file, relative to the test file's folder."""
+def _data_file(request: pytest.FixtureRequest, mark: pytest.Mark) -> Any:
+    """The content of the file a marker names, relative to the test file's folder."""
     __tracebackhide__ = True
-    given = _bind(mark, _BUILDERS_FROM)["path"]
+    given = _bind(mark, _PATH)["path"]
     if not isinstance(given, (str, os.PathLike)):
         _bad_marker(mark, f"path={given!r} is not allowed; allowed: a str or pathlib.Path")
     path = Path(request.node.path).parent / given
@@ -422,7 +424,7 @@ def _seed_file(request: pytest.FixtureRequest, mark: pytest.Mark) -> list[dict[s
             mark, f"path={str(given)!r} is not allowed; allowed: a {', '.join(_DATA_SUFFIXES)} file"
         )
     try:
-        entries = _load(path)
+        return load(path)
     except OSError as error:
         _bad_marker(
             mark,
@@ -431,7 +433,14 @@ def _seed_file(request: pytest.FixtureRequest, mark: pytest.Mark) -> list[dict[s
         )
     except (ImportError, ValueError) as error:
         _bad_marker(mark, error)
+
+
+def _builders_file(request: pytest.FixtureRequest, mark: pytest.Mark) -> list[dict[str, Any]]:
+    """The entries of an ``appstream_builders_from`` file: a list of builders."""
+    __tracebackhide__ = True
+    entries = _data_file(request, mark)
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        path = Path(request.node.path).parent / _bind(mark, _PATH)["path"]
         _bad_marker(
             mark,
             f"{path} holds {type(entries).__name__}; allowed: a list of objects, each with a "
@@ -440,50 +449,66 @@ def _seed_file(request: pytest.FixtureRequest, mark: pytest.Mark) -> list[dict[s
     return entries
 
 
-#: One builder to seed: the marker, its arguments (with ``name``), and a label for file entries.
-_Seed = tuple[pytest.Mark, dict[str, Any], str]
+#: One resource to seed: the marker, its kind, its arguments (with ``name``), and a label for
+#: the entries of a file.
+_Seed = tuple[pytest.Mark, Kind, dict[str, Any], str]
 
 
-def _builder_marks(request: pytest.FixtureRequest) -> list[_Seed]:
-    """Every builder to seed, in marker order; the closest level wins on a name."""
+def _marked_seeds(request: pytest.FixtureRequest, mark: pytest.Mark) -> list[_Seed]:
+    """What one seeding marker seeds."""
+    __tracebackhide__ = True
+    if mark.name in _SEEDING:
+        return [(mark, _SEEDING[mark.name], _bind(mark, _SIGNATURES[mark.name]), "")]
+    if mark.name == "appstream_builders_from":
+        builders = kind("builders")
+        return [
+            (mark, builders, dict(entry), f"entry {i}: ")
+            for i, entry in enumerate(_builders_file(request, mark))
+        ]
+    try:
+        seeds = entries(_data_file(request, mark), "the file")
+    except AppStreamUsageError as error:
+        _bad_marker(mark, error)
+    return [(mark, of, dict(entry), f"{of.data_key}[{i}]: ") for of, i, entry in seeds]
+
+
+def _seeds(request: pytest.FixtureRequest) -> list[_Seed]:
+    """Every resource to seed, in dependency order; the closest level wins on a name."""
     __tracebackhide__ = True
     chosen: dict[str, _Seed] = {}
-    for level in _marks(request, "appstream_builder", "appstream_builders_from"):
+    names = (*_SEEDING, "appstream_builders_from", "appstream_data")
+    for level in _marks(request, *names):
         here: dict[str, str] = {}
         for mark in level:
-            if mark.name == "appstream_builder":
-                seeds: list[_Seed] = [(mark, _bind(mark, _BUILDER), "")]
-            else:
-                seeds = [
-                    (mark, dict(entry), f"entry {i}: ")
-                    for i, entry in enumerate(_seed_file(request, mark))
-                ]
-            for _, arguments, label in seeds:
+            for seed in _marked_seeds(request, mark):
+                _, of, arguments, label = seed
                 name = arguments.get("name")
                 if name is None:
-                    _bad_marker(mark, f"{label}'name' is missing; allowed: an image builder name")
-                region = arguments.get("region")
-                key = repr((name, region))
+                    _bad_marker(mark, f"{label}'name' is missing; allowed: {of.article} name")
+                key = repr((of.collection, name, arguments.get("region")))
                 if key in here:
                     _bad_marker(
                         mark,
                         f"{label}name={name!r} is seeded twice at the same level (also by "
-                        f"{here[key]}); allowed: one builder per name and level (a closer level "
-                        "overrides a farther one)",
+                        f"{here[key]}); allowed: one {of.collection[:-1]} per name and level (a closer "
+                        "level overrides a farther one)",
                     )
                 here[key] = _describe(mark)
-                chosen.setdefault(key, (mark, arguments, label))
-    return list(chosen.values())
+                chosen.setdefault(key, seed)
+    return sorted(chosen.values(), key=lambda seed: seed[1].order)
 
 
 def _seed(request: pytest.FixtureRequest, fake: FakeAppStream) -> None:
-    """Seed the builders and inject the faults of the test's markers."""
+    """Seed the resources and inject the faults of the test's markers."""
     __tracebackhide__ = True
-    for mark, arguments, label in _builder_marks(request):
+    for mark, of, arguments, label in _seeds(request):
         arguments = dict(arguments)
         name = arguments.pop("name")
         try:
-            fake.add_builder(name, **arguments)
+            if of.collection == "builders":
+                fake.add_builder(name, **arguments)
+            else:
+                fake._collections[of.collection].add(name, **arguments)
         except AppStreamUsageError as error:
             _bad_marker(mark, f"{label}{error}")
     for mark in request.node.iter_markers("appstream_fault"):

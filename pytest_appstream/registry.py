@@ -40,6 +40,11 @@ class Entry:
     pending: Pending | None = None
     tags: dict[str, str] = attrs.field(factory=dict)
     sequence: int = 0
+    account: str = ""
+    region: str = ""
+    #: What a kind keeps of a resource beside its record (an image's sharing, a builder's
+    #: software), by the kind's own keys.
+    data: dict[str, Any] = attrs.field(factory=dict)
 
     @property
     def builder(self) -> Any:
@@ -99,7 +104,7 @@ class Registry:
         kind: str = BUILDERS,
     ) -> Entry:
         """Add a new resource; ``operation`` set records its creation as a transition from None."""
-        entry = Entry(record, kind, sequence=next(self._sequence))
+        entry = Entry(record, kind, sequence=next(self._sequence), account=account, region=region)
         name, state = entry.name, entry.state
         self.store(account, region, kind)[name] = entry
         key = (account, region, kind, name)

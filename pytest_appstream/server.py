@@ -30,6 +30,8 @@ from typing import Any
 import attrs
 import pytest
 
+from ._data import seed_data
+from ._kinds import kinds
 from .errors import AppStreamUsageError
 from .fake import FAKE_CREDENTIALS, FakeAppStream
 from .wire import CONTENT_TYPE, TARGET_PREFIX, Backend, answer, encode, http_date
@@ -42,92 +44,7 @@ IDLE_TIMEOUT = 120.0
 #: Seconds :meth:`FakeServer.close` waits for the connections' threads to end.
 CLOSE_TIMEOUT = 5.0
 
-# -- data files -------------------------------------------------------------------------------
-
-
-def _seed_image_builder(fake: FakeAppStream, entry: dict[str, Any]) -> object:
-    return fake.add_builder(**entry)
-
-
-def _image_builder_names(fake: FakeAppStream) -> set[str]:
-    return set(fake.builders)
-
-
-@attrs.frozen
-class Kind:
-    """How a data file's entries of one kind are seeded, and the names already live."""
-
-    seed: Callable[[FakeAppStream, dict[str, Any]], object]
-    live_names: Callable[[FakeAppStream], set[str]]
-
-
-#: Every kind a data file may hold, by its key, in the order they are seeded.
-KINDS: dict[str, Kind] = {
-    "image_builders": Kind(_seed_image_builder, _image_builder_names),
-}
-
-
-def _entries(data: object, source: str) -> list[tuple[str, int, dict[str, Any]]]:
-    """Every (kind, index, entry) of a data file's content, or a clear error."""
-    allowed = ", ".join(KINDS)
-    if not isinstance(data, dict):
-        raise AppStreamUsageError(
-            f"{source} holds {type(data).__name__}; allowed: an object with the keys {allowed}, "
-            'e.g. {"image_builders": [{"name": "b", "state": "RUNNING"}]}'
-        )
-    unknown = [key for key in data if key not in KINDS]
-    if unknown:
-        raise AppStreamUsageError(f"{source}: unknown key {unknown[0]!r}; allowed: {allowed}")
-    found: list[tuple[str, int, dict[str, Any]]] = []
-    for kind in KINDS:
-        entries = data.get(kind, [])
-        if not isinstance(entries, list):
-            raise AppStreamUsageError(
-                f"{source}: {kind} holds {type(entries).__name__}; allowed: a list of objects"
-            )
-        for index, entry in enumerate(entries):
-            if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-                raise AppStreamUsageError(
-                    f"{source}: {kind}[{index}]={entry!r} is not allowed; allowed: an object "
-                    "with a 'name' (a string) and the other keywords of its marker "
-                    "(state, snake_case fields)"
-                )
-            found.append((kind, index, entry))
-    return found
-
-
-def _seed_all(
-    fake: FakeAppStream, entries: list[tuple[str, int, dict[str, Any]]], source: str
-) -> None:
-    for kind, index, entry in entries:
-        try:
-            KINDS[kind].seed(fake, dict(entry))
-        except (AppStreamUsageError, TypeError, ValueError) as error:
-            raise AppStreamUsageError(f"{source}: {kind}[{index}]: {error}") from None
-
-
-def seed_data(fake: FakeAppStream, data: object, source: str = "the data") -> None:
-    """Seed ``fake`` from a data file's content, all or nothing: a bad entry seeds none.
-
-    ``source`` names the data in errors (a file, an endpoint)::
-
-        seed_data(fake, {"image_builders": [{"name": "b", "state": "STOPPED"}]})
-    """
-    entries = _entries(data, source)
-    trial = FakeAppStream(
-        region=fake.region,
-        account_id=fake.account_id,
-        transitions=fake.transitions,
-        polls=fake.polls,
-    )
-    _seed_all(trial, entries, source)  # every entry checked before the fake changes
-    for kind, index, entry in entries:
-        if entry["name"] in KINDS[kind].live_names(fake):
-            raise AppStreamUsageError(
-                f"{source}: {kind}[{index}]: name={entry['name']!r} is already live; "
-                "allowed: a name not yet used (POST /_appstream/reset starts again)"
-            )
-    _seed_all(fake, entries, source)
+# -- data files and resources ------------------------------------------------------------
 
 
 def resources(fake: FakeAppStream) -> dict[str, list[dict[str, Any]]]:
@@ -137,12 +54,19 @@ def resources(fake: FakeAppStream) -> dict[str, list[dict[str, Any]]]:
     region; its ``Arn`` says where.
 
     >>> resources(FakeAppStream())
-    {'image_builders': []}
+    {'images': [], 'image_builders': []}
     """
     registry = fake.registry
+    found: dict[str, list[dict[str, Any]]] = {}
     with registry.lock:
-        entries = [registry.get(*key) for key in registry.names() if key[0] == fake.account_id]
-        return {"image_builders": [e.builder.to_response() for e in entries if e is not None]}
+        for of in kinds():
+            found[of.data_key] = [
+                entry.record.to_response()
+                for account, region in registry.stores(of.collection)
+                if account == fake.account_id
+                for entry in registry.store(account, region, of.collection).values()
+            ]
+    return found
 
 
 # -- the HTTP server --------------------------------------------------------------------------

@@ -174,6 +174,7 @@ def test_create_answers_pending_with_realistic_values() -> None:
 
 def test_create_from_an_own_image_name_or_an_image_arn() -> None:
     fake = FakeAppStream()
+    fake.images.add("my-golden-image")
     mine = create(fake, "a", ImageName="my-golden-image")
     assert mine["ImageArn"] == "arn:aws:appstream:us-east-1:123456789012:image/my-golden-image"
     arn = "arn:aws:appstream:us-east-1::image/AppStream-AmazonLinux2-06-12-2023"

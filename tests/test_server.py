@@ -258,7 +258,10 @@ def test_data_seeds_all_or_nothing(fake: FakeAppStream, server: FakeServer) -> N
 
     status, _, error = request(server.url, "POST", "/_appstream/data", {"fleets": []})
     assert status == 400
-    assert error["message"] == "/_appstream/data: unknown key 'fleets'; allowed: image_builders"
+    assert (
+        error["message"]
+        == "/_appstream/data: unknown key 'fleets'; allowed: images, image_builders"
+    )
     status, _, error = request(
         server.url, "POST", "/_appstream/data", {"image_builders": [{"name": "a"}]}
     )
@@ -274,7 +277,10 @@ def test_reset_makes_a_fresh_fake_where_the_server_owns_it() -> None:
         status, _, health = request(server.url, "POST", "/_appstream/reset")
         assert (status, health["region"]) == (200, "eu-west-1")
         assert server.backend is not first
-        assert request(server.url, "GET", "/_appstream/resources")[2] == {"image_builders": []}
+        assert request(server.url, "GET", "/_appstream/resources")[2] == {
+            "images": [],
+            "image_builders": [],
+        }
     assert "b" in first.builders  # the old fake is left as it was
 
 

@@ -23,6 +23,7 @@ def test_starts_the_stopped_and_links_everyone(appstream):
     appstream.assert_called("create_image_builder_streaming_url", Validity=8 * 3600, times=2)
 
 
+@pytest.mark.appstream_image("team-base-image")  # the team's golden image, private to the account
 def test_a_failed_builder_is_replaced_with_its_image_and_tags(appstream, appstream_client):
     appstream_client.create_image_builder(
         Name="dev-carol",

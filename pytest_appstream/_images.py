@@ -1,0 +1,620 @@
+"""Images: AWS's public base images, the account's private ones, shared ones; their operations.
+
+Every region holds AWS's public base images (:data:`PUBLIC_IMAGES`, ARN with an empty account,
+``PUBLIC``, ``AVAILABLE``, ``NATIVE``); any other name in AWS's public naming resolves to a public
+image of the platform its name says. Private images belong to the account; an image shared with
+it by another account is found by ARN only, as on AWS.
+
+>>> public_platform("AppStream-Graphics-G4dn-WinServer2022-07-01-2025")
+'WINDOWS_SERVER_2022'
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from botocore import xform_name
+
+from ._kinds import Action, Kind, kinds, register
+from ._service import (
+    Context,
+    Handler,
+    Params,
+    Response,
+    act,
+    find,
+    not_found,
+    page_of,
+    page_position,
+    page_size,
+    page_token,
+    poll,
+    refusal,
+    settled,
+)
+from .errors import AppStreamUsageError, ServiceError
+from .model import Image, fields_of, modeled_errors, operation, shape
+from .registry import Entry
+from .seeding import (
+    BASE_CREATED_TIME,
+    BASE_IMAGES,
+    DEFAULT_AGENT_VERSION,
+    check_fields,
+    check_state,
+    default_platform,
+    partition,
+    show,
+)
+from .validation import compiled
+
+#: The account of AWS's public images: their ARNs have an empty account.
+PUBLIC = ""
+
+#: Where an image waits for an action; every other state of the model is in-between.
+RESTING_STATES = ("AVAILABLE", "FAILED")
+
+#: DeleteImage: AVAILABLE or FAILED -> DELETING -> gone (ours: the response shows DELETING).
+ACTIONS: dict[str, Action] = {
+    "DeleteImage": Action(("AVAILABLE", "FAILED"), "DELETING", None, None),
+}
+
+#: ``timed`` durations of an image's in-between states (AWS gives none: ours).
+DURATIONS: dict[str, tuple[int, str]] = {
+    "PENDING": (1800, "ours: AWS gives no figure; creating an image takes tens of minutes"),
+    "COPYING": (1800, "ours: AWS gives no figure"),
+    "CREATING": (3600, "ours: AWS says a managed image update takes several hours; shortened"),
+    "DELETING": (60, "ours: AWS gives no figure"),
+}
+
+#: AWS's public base images listed in every region, per platform (AWS's names: the June 2023
+#: releases, and the newest at the time of writing). Other public names resolve too.
+PUBLIC_IMAGES: dict[str, tuple[str, ...]] = {
+    "WINDOWS_SERVER_2016": (
+        BASE_IMAGES["WINDOWS_SERVER_2016"],
+        "AppStream-WinServer2016-11-10-2025",
+    ),
+    "WINDOWS_SERVER_2019": (
+        BASE_IMAGES["WINDOWS_SERVER_2019"],
+        "AppStream-WinServer2019-11-10-2025",
+    ),
+    "WINDOWS_SERVER_2022": (
+        BASE_IMAGES["WINDOWS_SERVER_2022"],
+        "AppStream-WinServer2022-11-10-2025",
+    ),
+    "WINDOWS_SERVER_2025": (
+        BASE_IMAGES["WINDOWS_SERVER_2025"],
+        "AppStream-WinServer2025-12-18-2025",
+    ),
+    "AMAZON_LINUX2": (BASE_IMAGES["AMAZON_LINUX2"], "AppStream-AmazonLinux2-02-11-2025"),
+    "RHEL8": (BASE_IMAGES["RHEL8"], "AppStream-RHEL8-02-18-2026"),
+    "ROCKY_LINUX8": (BASE_IMAGES["ROCKY_LINUX8"], "AppStream-RockyLinux8-02-18-2026"),
+}
+
+_OS_PLATFORMS = {
+    "WinServer2012R2": "WINDOWS",
+    "WinServer2016": "WINDOWS_SERVER_2016",
+    "WinServer2019": "WINDOWS_SERVER_2019",
+    "WinServer2022": "WINDOWS_SERVER_2022",
+    "WinServer2025": "WINDOWS_SERVER_2025",
+    "AmazonLinux2": "AMAZON_LINUX2",
+    "RHEL8": "RHEL8",
+    "RockyLinux8": "ROCKY_LINUX8",
+}
+#: AWS's public naming: ``AppStream-<OS>-MM-DD-YYYY``, ``AppStream-Graphics-<family>-<OS>-...``,
+#: ``Amazon-AppStream2-Sample-Image-MM-DD-YYYY`` (a Windows Server 2019 image: ours).
+_PUBLIC_NAME = re.compile(
+    r"(?:AppStream-(?:Graphics-(?:G4dn|G5|G6|Design|Pro|Desktop)-)?(?P<os>"
+    + "|".join(_OS_PLATFORMS)
+    + r")|(?P<sample>Amazon-AppStream2-Sample-Image))-(?P<date>\d\d-\d\d-\d{4})"
+)
+
+
+def public_platform(name: str) -> str | None:
+    """The platform of a name in AWS's public naming that the installed model knows, or None."""
+    found = _PUBLIC_NAME.fullmatch(name)
+    if found is None:
+        return None
+    platform = _OS_PLATFORMS[found["os"]] if found["os"] else "WINDOWS_SERVER_2019"
+    return platform if platform in getattr(shape("PlatformType"), "enum", ()) else None
+
+
+def _released(name: str) -> datetime.datetime:
+    month, day, year = map(int, name.rsplit("-", 3)[1:])
+    return datetime.datetime(year, month, day, tzinfo=datetime.timezone.utc)
+
+
+def image_arn(region: str, account: str, name: str) -> str:
+    """``arn:aws:appstream:REGION:ACCOUNT:image/NAME`` (an empty account for a public image)."""
+    return f"arn:{partition(region)}:appstream:{region}:{account}:image/{name}"
+
+
+def public_image(region: str, name: str) -> Image | None:
+    """AWS's public image ``name`` in ``region``, or None when ``name`` is not in AWS's naming."""
+    platform = public_platform(name)
+    if platform is None:
+        return None
+    released = _released(name)
+    return Image(
+        name=name,
+        arn=image_arn(region, PUBLIC, name),
+        state="AVAILABLE",
+        visibility="PUBLIC",
+        display_name=name.replace("-", " "),
+        description=f"AWS base image for {platform}, released {released:%Y-%m-%d}",
+        platform=platform,
+        image_builder_supported=True,
+        created_time=released,
+        public_base_image_released_date=released,
+        appstream_agent_version=DEFAULT_AGENT_VERSION,
+        image_type="NATIVE",
+    )
+
+
+# -- seeding -------------------------------------------------------------------------------------
+
+#: The account that owns a seeded ``SHARED`` image when its ``arn`` does not say (ours).
+SHARING_ACCOUNT = "210987654321"
+
+
+def build_image(
+    name: object,
+    *,
+    state: object = "AVAILABLE",
+    region: str,
+    account_id: str,
+    index: int,
+    **fields: Any,
+) -> Image:
+    """A checked private (or, with ``visibility="SHARED"``, shared) :class:`Image` with realistic
+    defaults for every unset field; see the ``appstream_image`` marker.
+    """
+    checked_name = _check_image_name(name)
+    checked_state = check_state(state, states=IMAGES.states, label="image")
+    snake = {xform_name(m): v for m, v in check_fields(fields, "Image", None).items()}
+    visibility = snake.get("visibility", "PRIVATE")
+    if visibility == "PUBLIC":
+        raise AppStreamUsageError(
+            "visibility='PUBLIC' is not allowed; allowed: 'PRIVATE' (the default) or 'SHARED': "
+            "AWS's public images are in every region already, and any name in AWS's public "
+            "naming (AppStream-WinServer2022-06-12-2023, ...) resolves to one"
+        )
+    owner = SHARING_ACCOUNT if visibility == "SHARED" else account_id
+    platform = snake.get("platform") or default_platform()
+    base = PUBLIC_IMAGES.get(platform, (BASE_IMAGES.get(platform, ""),))[-1]
+    values: dict[str, Any] = {
+        "arn": image_arn(region, owner, checked_name),
+        "base_image_arn": image_arn(region, PUBLIC, base) if base else None,
+        "display_name": checked_name,
+        "visibility": visibility,
+        "image_builder_supported": True,
+        "platform": platform,
+        "created_time": BASE_CREATED_TIME + datetime.timedelta(minutes=index),
+        "appstream_agent_version": DEFAULT_AGENT_VERSION,
+        "latest_appstream_agent_version": "TRUE",
+        "image_shared_with_others": "FALSE",
+        "image_type": "NATIVE",
+        **snake,
+    }
+    if visibility == "SHARED":
+        values.setdefault("image_permissions", {"allowFleet": True, "allowImageBuilder": True})
+    own, members = Image.own_fields(), fields_of("Image")
+    extra = {members[k]: v for k, v in values.items() if k not in own and k in members}
+    known = {k: v for k, v in values.items() if k in own}
+    return Image(name=checked_name, state=checked_state, extra=extra, **known)
+
+
+def _check_image_name(name: object) -> str:
+    pattern = operation_pattern("CopyImage", "DestinationImageName")
+    if not isinstance(name, str) or not compiled(pattern).fullmatch(name):
+        raise AppStreamUsageError(
+            f"name={show(name)} is not a valid image name; allowed: 1 to 101 letters, digits, "
+            f"'_', '.' or '-', starting with a letter or digit (pattern {pattern})"
+        )
+    return name
+
+
+def operation_pattern(operation_: str, member: str) -> str:
+    """The ``pattern`` the model sets on an input member."""
+    input_shape = operation(operation_).input_shape
+    assert input_shape is not None
+    return str(input_shape.members[member].metadata["pattern"])
+
+
+IMAGES = register(
+    Kind(
+        collection="images",
+        label="image",
+        data_key="images",
+        marker="appstream_image",
+        record=Image,
+        arn_resource="image",
+        states_shape="ImageState",
+        default_state="AVAILABLE",
+        resting_states=RESTING_STATES,
+        actions=ACTIONS,
+        seeded_default_end="AVAILABLE",
+        seeded_ends={"DELETING": None},
+        durations=DURATIONS,
+        default_duration=1800,
+        build=build_image,
+        create_operation=None,
+        order=0,
+    )
+)
+
+# -- finding images ------------------------------------------------------------------------------
+
+
+def public_store(ctx: Context, region: str | None = None) -> dict[str, Entry]:
+    """The public images of ``region`` (the caller's), AWS's catalog listed on first use."""
+    where = region or ctx.region
+    store = ctx.registry.store(PUBLIC, where, IMAGES.collection)
+    if not store:
+        for platform, names in PUBLIC_IMAGES.items():
+            for name in names:
+                image = public_image(where, name)
+                if image is not None and platform == image.platform:
+                    ctx.registry.seed(PUBLIC, where, image, kind=IMAGES.collection)
+    return store
+
+
+def public_entry(ctx: Context, name: str, region: str | None = None) -> Entry | None:
+    """AWS's public image ``name``: listed, or resolved from AWS's naming (then listed too)."""
+    where = region or ctx.region
+    store = public_store(ctx, where)
+    found = store.get(name)
+    if found is None:
+        image = public_image(where, name)
+        if image is not None:
+            found = ctx.registry.seed(PUBLIC, where, image, kind=IMAGES.collection)
+    return found
+
+
+def by_name(ctx: Context, name: str) -> Entry | None:
+    """The image ``name`` a call may name: the account's own, then AWS's (shared: by ARN only)."""
+    own = find(ctx, IMAGES, name)
+    if own is not None and getattr(own.record, "visibility", None) != "SHARED":
+        return own
+    return public_entry(ctx, name)
+
+
+def by_arn(ctx: Context, arn: str) -> Entry | None:
+    """The image with ARN ``arn`` in the caller's region: public, the account's own, or shared."""
+    prefix = f"arn:{partition(ctx.region)}:appstream:{ctx.region}:"
+    if not arn.startswith(prefix) or ":image/" not in arn:
+        return None
+    account, _, name = arn[len(prefix) :].partition(":image/")
+    if account == PUBLIC:
+        return public_entry(ctx, name)
+    own = find(ctx, IMAGES, name)
+    return own if own is not None and getattr(own.record, "arn", None) == arn else None
+
+
+def usable(ctx: Context, *, name: str | None = None, arn: str | None = None) -> Entry:
+    """The image a builder or fleet is created from: it exists and is AVAILABLE, else AWS's error.
+
+    ``ResourceNotFoundException`` (``The image X for account Y does not exist.``) or
+    ``ResourceNotAvailableException`` (``The image X is DEPRECATED. The image must be in an
+    AVAILABLE state for this action to succeed.``).
+    """
+    entry = by_name(ctx, name) if name is not None else by_arn(ctx, arn or "")
+    shown = name if name is not None else (arn or "").rpartition("/")[2]
+    if entry is None:
+        raise not_found(ctx, IMAGES, shown)
+    state = "DEPRECATED" if entry.data.get("deprecated") else entry.state
+    if state != "AVAILABLE":
+        raise ServiceError(
+            "ResourceNotAvailableException",
+            f"The image {shown} is {state}. The image must be in an AVAILABLE state for this "
+            "action to succeed.",
+        )
+    return entry
+
+
+def ensure(ctx: Context, arn: str, platform: str | None) -> None:
+    """Make the image ``arn`` of a seeded builder or fleet exist (seeding states a world).
+
+    AWS's names resolve to public images; an unknown image of the account is added as a private
+    AVAILABLE image, of another account as a shared one.
+    """
+    if by_arn(ctx, arn) is not None:
+        return
+    prefix = f"arn:{partition(ctx.region)}:appstream:{ctx.region}:"
+    if not arn.startswith(prefix) or ":image/" not in arn:
+        return  # another region or partition: the seed says so, nothing to add here
+    account, _, name = arn[len(prefix) :].partition(":image/")
+    if account == PUBLIC or find(ctx, IMAGES, name) is not None:
+        return
+    fields: dict[str, Any] = {"platform": platform} if platform else {}
+    if account != ctx.account:
+        fields.update(visibility="SHARED", arn=arn)
+    try:
+        image = build_image(name, region=ctx.region, account_id=ctx.account, index=0, **fields)
+    except AppStreamUsageError:
+        return  # not an image name AWS allows: the seed's own checks speak for it
+    ctx.registry.seed(ctx.account, ctx.region, image, kind=IMAGES.collection)
+
+
+# -- operations ----------------------------------------------------------------------------------
+
+
+def _visible(ctx: Context, kind_: str | None) -> list[Entry]:
+    """The images a listing shows, in listing order: public, then private, then shared."""
+    own = list(ctx.store(IMAGES).values())
+    public = list(public_store(ctx).values())
+    shared = [e for e in own if getattr(e.record, "visibility", None) == "SHARED"]
+    private = [e for e in own if getattr(e.record, "visibility", None) != "SHARED"]
+    chosen = {"PUBLIC": public, "PRIVATE": private, "SHARED": shared}
+    found = [*public, *private, *shared] if kind_ is None else chosen[kind_]
+    return sorted(found, key=lambda e: e.sequence)
+
+
+def describe_images(ctx: Context, params: Params) -> Response:
+    """DescribeImages: by ``Names`` (public or own) or ``Arns`` (also shared), or every image the
+    account sees, filtered by ``Type``; pages of ``MaxResults`` (at most 25).
+    """
+    names, arns = params.get("Names"), params.get("Arns")
+    if names is not None and arns is not None:
+        raise ServiceError(
+            "InvalidParameterCombinationException",
+            "Names and Arns cannot be specified together. Specify either names or ARNs.",
+        )
+    operation = "DescribeImages"
+    if names is not None or arns is not None:
+        wanted = names if names is not None else arns
+        assert wanted is not None
+        size = page_size(params)
+        token = params.get("NextToken")
+        after = -1 if token is None else page_position(ctx, operation, token)
+        page: list[Entry] = []
+        for item in wanted[after + 1 : after + 1 + size]:
+            entry = by_name(ctx, item) if names is not None else by_arn(ctx, item)
+            if entry is None:
+                raise not_found(ctx, IMAGES, item if names is not None else item.rpartition("/")[2])
+            page.append(entry)
+        more = after + 1 + size < len(wanted)
+        next_token = page_token(ctx, operation, after + len(page)) if more else None
+    else:
+        page, next_token = page_of(ctx, operation, params, _visible(ctx, params.get("Type")))
+    page = [e for e in (settled(ctx, e) for e in page) if e is not None]
+    poll(page)
+    response: Response = {"Images": [_shown(ctx, e) for e in page]}
+    if next_token is not None:
+        response["NextToken"] = next_token
+    return response
+
+
+def _shown(ctx: Context, entry: Entry) -> dict[str, Any]:
+    """An image as the caller sees it: ``ImageSharedWithOthers`` from its permissions."""
+    items = entry.record.wire_items()
+    if entry.account == ctx.account and getattr(entry.record, "visibility", None) == "PRIVATE":
+        items["ImageSharedWithOthers"] = "TRUE" if entry.data.get("shared") else "FALSE"
+    return items
+
+
+def _own(ctx: Context, name: str, operation: str) -> Entry:
+    """The account's own image ``name`` (public: OperationNotPermitted where the model lists it)."""
+    entry = find(ctx, IMAGES, name)
+    if entry is not None and getattr(entry.record, "visibility", None) != "SHARED":
+        return entry
+    if public_entry(ctx, name) is not None and "OperationNotPermittedException" in modeled_errors(
+        operation
+    ):
+        raise ServiceError(
+            "OperationNotPermittedException",
+            f"The image {name} is an AWS public image. Only images of account {ctx.account} "
+            "can be changed.",
+        )
+    raise not_found(ctx, IMAGES, name)
+
+
+def users_of(ctx: Context, arn: str) -> list[str]:
+    """What live resources are made from the image ``arn`` (``image builder b``, ...)."""
+    found = []
+    for of in kinds():
+        for entry in ctx.store(of).values():
+            if getattr(entry.record, "image_arn", None) == arn:
+                found.append(f"{of.label} {entry.name}")
+    return found
+
+
+def delete_image(ctx: Context, params: Params) -> Response:
+    """DeleteImage: the account's image, not in use by a builder or fleet and not shared."""
+    name = params["Name"]
+    entry = _own(ctx, name, "DeleteImage")
+    users = users_of(ctx, getattr(entry.record, "arn", ""))
+    if users:
+        raise ServiceError(
+            "ResourceInUseException",
+            f"The image {name} is in use by {', '.join(users)}. Delete them or change their "
+            "image, then try again.",
+        )
+    if entry.data.get("shared"):
+        raise ServiceError(
+            "ResourceInUseException",
+            f"The image {name} is shared with {len(entry.data['shared'])} account(s). Remove "
+            "all sharing permissions, then try again.",
+        )
+    entry = act(ctx, IMAGES, "DeleteImage", name)
+    return {"Image": _shown(ctx, entry)}
+
+
+#: CopyImage: at most this many copies under way into one region (AWS's quota).
+MAX_CONCURRENT_COPIES = 2
+
+
+def copy_image(ctx: Context, params: Params) -> Response:
+    """CopyImage: an AVAILABLE image of the account into a region, COPYING -> AVAILABLE."""
+    source_name = params["SourceImageName"]
+    target_name, region = params["DestinationImageName"], params["DestinationRegion"]
+    source = find(ctx, IMAGES, source_name)
+    if source is None or getattr(source.record, "visibility", None) == "SHARED":
+        if public_entry(ctx, source_name) is not None:
+            raise ServiceError(
+                "IncompatibleImageException",
+                f"The image {source_name} is an AWS public image. Only images of account "
+                f"{ctx.account} can be copied.",
+            )
+        raise not_found(ctx, IMAGES, source_name)
+    if source.state != "AVAILABLE":
+        raise ServiceError(
+            "ResourceNotAvailableException",
+            f"The image {source_name} is {source.state}. The image must be in an AVAILABLE "
+            "state for this action to succeed.",
+        )
+    target_ctx = Context(ctx.registry, ctx.account, region, ctx.policy, ctx.polls, ctx.clock)
+    if find(target_ctx, IMAGES, target_name) is not None:
+        raise ServiceError(
+            "ResourceAlreadyExistsException",
+            f"The image {target_name} already exists for account {ctx.account} in {region}.",
+        )
+    copying = [e for e in target_ctx.store(IMAGES).values() if e.state == "COPYING"]
+    if len(copying) >= MAX_CONCURRENT_COPIES:
+        raise ServiceError(
+            "LimitExceededException",
+            f"{len(copying)} images are being copied into {region} for account {ctx.account}; "
+            f"at most {MAX_CONCURRENT_COPIES} copies may be under way into one region.",
+        )
+    record = source.record
+    copied = Image(
+        **{
+            **{k: getattr(record, k) for k in Image.own_fields()},
+            "name": target_name,
+            "arn": image_arn(region, ctx.account, target_name),
+            "state": "COPYING",
+            "description": params.get(
+                "DestinationImageDescription", getattr(record, "description", None)
+            ),
+            "created_time": ctx.clock.now(),
+            "image_builder_name": None,
+        },
+        extra=dict(record.extra),
+    )
+    entry = ctx.registry.seed(ctx.account, region, copied, "CopyImage", IMAGES.collection)
+    entry.pending = target_ctx.pending(IMAGES, "COPYING", "AVAILABLE")
+    return {"DestinationImageName": target_name}
+
+
+_RESERVED = ("aws", "appstream", "amazon")
+
+
+def create_updated_image(ctx: Context, params: Params) -> Response:
+    """CreateUpdatedImage: a new image from an own AVAILABLE one with the newest agent, CREATING
+    -> AVAILABLE; ``dryRun`` only says whether it can (``canUpdateImage``).
+    """
+    existing = _own(ctx, params["existingImageName"], "CreateUpdatedImage")
+    if existing.state != "AVAILABLE":
+        raise refusal(ctx, IMAGES, "CreateUpdatedImage", existing, ("AVAILABLE",))
+    new_name = params["newImageName"]
+    if new_name.lower().startswith(_RESERVED):
+        raise ServiceError(
+            "OperationNotPermittedException",
+            f"The image name {new_name} is not allowed: it can't begin with Amazon, AWS, or "
+            "AppStream.",
+        )
+    if find(ctx, IMAGES, new_name) is not None:
+        raise ServiceError(
+            "ResourceAlreadyExistsException",
+            f"The image {new_name} already exists for account {ctx.account}.",
+        )
+    record = existing.record
+    can_update = getattr(record, "latest_appstream_agent_version", None) != "TRUE"
+    if params.get("dryRun"):
+        return {"image": _shown(ctx, existing), "canUpdateImage": can_update}
+    updated = Image(
+        **{
+            **{k: getattr(record, k) for k in Image.own_fields()},
+            "name": new_name,
+            "arn": image_arn(ctx.region, ctx.account, new_name),
+            "state": "CREATING",
+            "display_name": params.get("newImageDisplayName", new_name),
+            "description": params.get("newImageDescription"),
+            "created_time": ctx.clock.now(),
+            "appstream_agent_version": DEFAULT_AGENT_VERSION,
+            "latest_appstream_agent_version": "TRUE",
+            "image_builder_name": None,
+        },
+        extra=dict(record.extra),
+    )
+    entry = ctx.registry.seed(
+        ctx.account, ctx.region, updated, "CreateUpdatedImage", IMAGES.collection
+    )
+    entry.tags = dict(params.get("newImageTags", {}))
+    entry.pending = ctx.pending(IMAGES, "CREATING", "AVAILABLE")
+    return {"image": _shown(ctx, entry), "canUpdateImage": can_update}
+
+
+#: UpdateImagePermissions: at most this many accounts per image (AWS's quota).
+MAX_SHARED_ACCOUNTS = 100
+
+
+def _shared(entry: Entry) -> dict[str, dict[str, bool]]:
+    shared: dict[str, dict[str, bool]] = entry.data.setdefault("shared", {})
+    return shared
+
+
+def update_image_permissions(ctx: Context, params: Params) -> Response:
+    """UpdateImagePermissions: share an own AVAILABLE image with an account (or change how)."""
+    name, account = params["Name"], params["SharedAccountId"]
+    entry = _own(ctx, name, "UpdateImagePermissions")
+    if entry.state != "AVAILABLE":
+        raise ServiceError(
+            "ResourceNotAvailableException",
+            f"The image {name} is {entry.state}. The image must be in an AVAILABLE state for "
+            "this action to succeed.",
+        )
+    shared = _shared(entry)
+    if account not in shared and len(shared) >= MAX_SHARED_ACCOUNTS:
+        raise ServiceError(
+            "LimitExceededException",
+            f"The image {name} is shared with {len(shared)} accounts, the most allowed.",
+        )
+    shared[account] = dict(params["ImagePermissions"])
+    return {}
+
+
+def delete_image_permissions(ctx: Context, params: Params) -> Response:
+    """DeleteImagePermissions: stop sharing an own image with an account."""
+    name, account = params["Name"], params["SharedAccountId"]
+    entry = _own(ctx, name, "DeleteImagePermissions")
+    shared = _shared(entry)
+    if account not in shared:
+        raise ServiceError(
+            "ResourceNotFoundException",
+            f"The image {name} is not shared with account {account}.",
+        )
+    del shared[account]
+    return {}
+
+
+def describe_image_permissions(ctx: Context, params: Params) -> Response:
+    """DescribeImagePermissions: the accounts an own image is shared with, and how."""
+    name = params["Name"]
+    entry = _own(ctx, name, "DescribeImagePermissions")
+    wanted = params.get("SharedAwsAccountIds")
+    rows = [
+        {"sharedAccountId": account, "imagePermissions": dict(permissions)}
+        for account, permissions in sorted(_shared(entry).items())
+        if wanted is None or account in wanted
+    ]
+    size = page_size(params)
+    token = params.get("NextToken")
+    after = -1 if token is None else page_position(ctx, "DescribeImagePermissions", token)
+    page = rows[after + 1 : after + 1 + size]
+    response: Response = {"Name": name, "SharedImagePermissionsList": page}
+    if after + 1 + size < len(rows):
+        response["NextToken"] = page_token(ctx, "DescribeImagePermissions", after + len(page))
+    return response
+
+
+HANDLERS: dict[str, Handler] = {
+    "DescribeImages": describe_images,
+    "DeleteImage": delete_image,
+    "CopyImage": copy_image,
+    "CreateUpdatedImage": create_updated_image,
+    "DescribeImagePermissions": describe_image_permissions,
+    "UpdateImagePermissions": update_image_permissions,
+    "DeleteImagePermissions": delete_image_permissions,
+}
