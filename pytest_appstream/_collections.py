@@ -220,6 +220,8 @@ class Collection(Mapping[str, R], Generic[R]):
                 for entry in list(self._store(where).values()):
                     if name is None or entry.name == name:
                         complete(ctx, entry)
+                        if of.on_advance is not None:
+                            of.on_advance(entry)
 
     # -- assertions -----------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import copy
 import datetime
 import hashlib
 import json
+from typing import Any
 
 from botocore import xform_name
 
@@ -25,11 +26,15 @@ from ._service import (
     find,
     named_page,
     page_of,
+    page_position,
+    page_size,
+    page_token,
     poll,
     read,
 )
 from .errors import AppStreamUsageError, ServiceError
 from .model import ImageBuilder, builder_members
+from .registry import Entry
 from .seeding import agent_fields, build_builder, partition
 from .validation import message, problem
 
@@ -89,6 +94,7 @@ IMAGE_BUILDERS = register(
         on_seed=lambda ctx, entry: _images.ensure(
             ctx, entry.record.image_arn, entry.record.platform
         ),
+        on_advance=lambda entry: finish_deployment(entry, now=True),
         order=1,
     )
 )
@@ -138,6 +144,14 @@ def create_image_builder(ctx: Context, params: Params) -> Response:
     entry = ctx.registry.seed(ctx.account, ctx.region, builder, operation="CreateImageBuilder")
     entry.tags = dict(params.get("Tags", {}))
     entry.pending = ctx.pending(IMAGE_BUILDERS, "PENDING", "RUNNING")
+    software = software_of(entry)
+    software.update(
+        {n: status for n, status in software_of(image).items() if status == "INSTALLED"}
+    )
+    software.update(dict.fromkeys(params.get("SoftwaresToInstall", []), "STAGED_FOR_INSTALLATION"))
+    for name in params.get("SoftwaresToUninstall", []):
+        if name in software:
+            software[name] = "STAGED_FOR_UNINSTALLATION"
     return {"ImageBuilder": builder.wire_items()}
 
 
@@ -229,6 +243,170 @@ def describe_image_builders(ctx: Context, params: Params) -> Response:
     return response
 
 
+def update_image_builder(ctx: Context, params: Params) -> Response:
+    """UpdateImageBuilder: a STOPPED builder's description, display name and agent access."""
+    name = params["Name"]
+    entry = read(ctx, IMAGE_BUILDERS, name)
+    deleted = params.get("AttributesToDelete", [])
+    if "AgentAccessConfig" in params and "AGENT_ACCESS_CONFIG" in deleted:
+        raise ServiceError(
+            "InvalidParameterCombinationException",
+            "AgentAccessConfig cannot be both set and deleted in one request.",
+        )
+    if entry.state != "STOPPED":
+        raise _refused(ctx, entry, "update", "OperationNotPermittedException")
+    changes: dict[str, Any] = {
+        member: copy.deepcopy(params[member])
+        for member in ("Description", "DisplayName", "AgentAccessConfig")
+        if member in params
+    }
+    if "AGENT_ACCESS_CONFIG" in deleted:
+        changes["AgentAccessConfig"] = None
+    set_members(ctx, entry, changes)
+    return {"ImageBuilder": entry.record.wire_items()}
+
+
+def _refused(ctx: Context, entry: Entry, verb: str, error: str) -> ServiceError:
+    """A state error of an operation outside the rule table: its own error in a resting state."""
+    where = f"The image builder {entry.name} for account {ctx.account} is {entry.state}."
+    needs = {
+        "update": "The image builder must be in a STOPPED state to update.",
+        "deploy": "The image builder must be in a RUNNING state to deploy software.",
+        "change": "The image builder must be in a RUNNING or STOPPED state to change its software.",
+    }[verb]
+    if IMAGE_BUILDERS.in_between(entry.state):
+        return ServiceError(
+            "ConcurrentModificationException",
+            f"{where} Wait until the current operation completes, then try again. {needs}",
+        )
+    return ServiceError(error, f"{where} {needs}")
+
+
+def set_members(ctx: Context, entry: Entry, changes: dict[str, Any]) -> None:
+    """Set wire members of a record (``None``: unset), its own fields and its ``extra`` alike."""
+    record = entry.record
+    fields = {xform_name(member): value for member, value in changes.items()}
+    own = {k: v for k, v in fields.items() if k in record.own_fields()}
+    extra = dict(record.extra)
+    for member, value in changes.items():
+        if xform_name(member) not in own:
+            if value is None:
+                extra.pop(member, None)
+            else:
+                extra[member] = value
+    ctx.registry.update(entry.account, entry.region, entry.name, entry.kind, extra=extra, **own)
+
+
+# -- license-included software --------------------------------------------------------------------
+
+
+def software_of(entry: Entry) -> dict[str, str]:
+    """The software of a builder or image: name -> ``SoftwareDeploymentStatus``."""
+    software: dict[str, str] = entry.data.setdefault("software", {})
+    return software
+
+
+def _changeable(ctx: Context, name: str) -> Entry:
+    entry = read(ctx, IMAGE_BUILDERS, name)
+    if entry.state not in ("RUNNING", "STOPPED"):
+        raise _refused(ctx, entry, "change", "OperationNotPermittedException")
+    return entry
+
+
+def associate_software_to_image_builder(ctx: Context, params: Params) -> Response:
+    """AssociateSoftwareToImageBuilder: software staged for installation (RUNNING or STOPPED)."""
+    software = software_of(_changeable(ctx, params["ImageBuilderName"]))
+    for name in params["SoftwareNames"]:
+        if software.get(name) not in ("INSTALLED", "PENDING_INSTALLATION"):
+            software[name] = "STAGED_FOR_INSTALLATION"
+    return {}
+
+
+def disassociate_software_from_image_builder(ctx: Context, params: Params) -> Response:
+    """DisassociateSoftwareFromImageBuilder: installed software staged for removal, staged
+    software dropped; a name not associated is ignored."""
+    software = software_of(_changeable(ctx, params["ImageBuilderName"]))
+    for name in params["SoftwareNames"]:
+        status = software.get(name)
+        if status in ("STAGED_FOR_INSTALLATION", "FAILED_TO_INSTALL"):
+            del software[name]
+        elif status is not None:
+            software[name] = "STAGED_FOR_UNINSTALLATION"
+    return {}
+
+
+#: What a deployment does to each status: while under way, and once done (``None``: removed).
+DEPLOYMENT = {
+    "STAGED_FOR_INSTALLATION": ("PENDING_INSTALLATION", "INSTALLED"),
+    "STAGED_FOR_UNINSTALLATION": ("PENDING_UNINSTALLATION", None),
+}
+_RETRIED = {
+    "FAILED_TO_INSTALL": "STAGED_FOR_INSTALLATION",
+    "FAILED_TO_UNINSTALL": "STAGED_FOR_UNINSTALLATION",
+}
+
+
+def start_software_deployment_to_image_builder(ctx: Context, params: Params) -> Response:
+    """StartSoftwareDeploymentToImageBuilder: staged software goes PENDING_*, then INSTALLED or
+    removed by the transitions policy (each DescribeSoftwareAssociations read is a poll)."""
+    entry = read(ctx, IMAGE_BUILDERS, params["ImageBuilderName"])
+    if entry.state != "RUNNING":
+        raise _refused(ctx, entry, "deploy", "OperationNotPermittedException")
+    software = software_of(entry)
+    if params.get("RetryFailedDeployments"):
+        software.update({n: _RETRIED[s] for n, s in software.items() if s in _RETRIED})
+    for name, status in list(software.items()):
+        if status in DEPLOYMENT:
+            software[name] = DEPLOYMENT[status][0]
+    entry.data["deployment"] = ctx.pending(IMAGE_BUILDERS, "PENDING_SOFTWARE", None)
+    return {}
+
+
+def finish_deployment(entry: Entry, *, now: bool = False) -> None:
+    """Complete a builder's software deployment when it is due (``now``: at once)."""
+    deployment = entry.data.get("deployment")
+    if deployment is None or not (now or deployment.due()):
+        return
+    del entry.data["deployment"]
+    software = software_of(entry)
+    for name, status in list(software.items()):
+        done = {pending: final for pending, final in DEPLOYMENT.values()}
+        if status in done:
+            if done[status] is None:
+                del software[name]
+            else:
+                software[name] = str(done[status])
+
+
+def describe_software_associations(ctx: Context, params: Params) -> Response:
+    """DescribeSoftwareAssociations: the software of a builder or image, by its ARN."""
+    arn = params["AssociatedResource"]
+    name = arn.rpartition("/")[2]
+    entry: Entry | None = None
+    if ":image-builder/" in arn:
+        entry = find(ctx, IMAGE_BUILDERS, name)
+    elif ":image/" in arn:
+        entry = _images.by_arn(ctx, arn)
+    if entry is None or getattr(entry.record, "arn", None) != arn:
+        raise ServiceError("ResourceNotFoundException", f"The resource {arn} does not exist.")
+    deployment = entry.data.get("deployment")
+    if deployment is not None:
+        finish_deployment(entry)
+        deployment.polled()
+    rows = [
+        {"SoftwareName": name, "Status": status}
+        for name, status in sorted(software_of(entry).items())
+    ]
+    size = page_size(params)
+    token = params.get("NextToken")
+    after = -1 if token is None else page_position(ctx, "DescribeSoftwareAssociations", token)
+    page = rows[after + 1 : after + 1 + size]
+    response: Response = {"AssociatedResource": arn, "SoftwareAssociations": page}
+    if after + 1 + size < len(rows):
+        response["NextToken"] = page_token(ctx, "DescribeSoftwareAssociations", after + len(page))
+    return response
+
+
 HANDLERS: dict[str, Handler] = {
     "CreateImageBuilder": create_image_builder,
     "StartImageBuilder": start_image_builder,
@@ -236,4 +414,9 @@ HANDLERS: dict[str, Handler] = {
     "DeleteImageBuilder": delete_image_builder,
     "DescribeImageBuilders": describe_image_builders,
     "CreateImageBuilderStreamingURL": create_image_builder_streaming_url,
+    "UpdateImageBuilder": update_image_builder,
+    "AssociateSoftwareToImageBuilder": associate_software_to_image_builder,
+    "DisassociateSoftwareFromImageBuilder": disassociate_software_from_image_builder,
+    "StartSoftwareDeploymentToImageBuilder": start_software_deployment_to_image_builder,
+    "DescribeSoftwareAssociations": describe_software_associations,
 }

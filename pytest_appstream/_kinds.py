@@ -69,6 +69,8 @@ class Kind:
     #: Called with the context and the new entry after a seed, to make what it needs exist
     #: (a seeded builder's image).
     on_seed: Callable[[Any, Any], None] | None = None
+    #: Called with each entry ``advance()`` completes, for what else it finishes (a deployment).
+    on_advance: Callable[[Any], None] | None = None
     #: Seeding order: lower first (images before the builders and fleets made from them).
     order: int = 0
 

@@ -21,6 +21,7 @@ from typing import Any, cast
 from . import assertions, wire
 from ._clock import ALLOWED_NOW, Clock, parse_now
 from ._collections import Collection
+from ._images import build_image
 from ._kinds import Kind, kinds
 from ._literals import ImageBuilderState, OperationName
 from ._operations import HANDLERS
@@ -36,8 +37,8 @@ from .model import (
     botocore_session,
     operation_names,
 )
-from .registry import Registry
-from .seeding import check_state
+from .registry import Entry, Registry
+from .seeding import check_state, check_tags
 from .transitions import POLICIES
 from .validation import check_input
 
@@ -392,6 +393,37 @@ class FakeAppStream:
             for collection in self._collections.values():
                 collection.advance(region=region)
 
+    def create_image(
+        self,
+        builder_name: str,
+        image_name: str,
+        *,
+        region: str | None = None,
+        tags: Mapping[str, str] | None = None,
+        **fields: Any,
+    ) -> Image:
+        """What the Image Assistant's create-image does inside a RUNNING builder.
+
+        The builder goes ``SNAPSHOTTING`` and then ``STOPPED``; the new private image goes
+        ``PENDING`` and then ``AVAILABLE``; both by the transitions policy. ``fields`` are
+        snake_case ``Image`` members (``display_name``, ``description``, ...). A name in use, or
+        one starting with aws, appstream or amazon, is refused as the Image Assistant refuses it::
+
+            image = appstream.create_image("golden-builder", "golden-2026-01")
+            appstream.advance()
+            appstream.images.assert_state("golden-2026-01", "AVAILABLE")
+        """
+        __tracebackhide__ = True
+        where = self._region(region)
+        with self.registry.lock:
+            builder = self.builders.entry(builder_name, region=where)
+            if builder.state != "RUNNING":
+                raise AppStreamUsageError(
+                    f"image builder {builder_name!r} is {builder.state}; allowed: a RUNNING "
+                    "builder (the Image Assistant runs inside one)"
+                )
+            return _image_assistant(self, builder, image_name, where, tags, fields)
+
     def sleep(self, seconds: float) -> None:
         """Move the fake's clock ``seconds`` forward without waiting; a test may patch
         ``time.sleep`` with it. Under the ``"timed"`` policy, in-between states whose duration has
@@ -614,3 +646,55 @@ def _unimplemented(operation: str) -> ServiceError:
         f"pytest-appstream does not implement {operation} yet; implemented: "
         f"{', '.join(sorted(HANDLERS))}.",
     )
+
+
+def _image_assistant(
+    fake: FakeAppStream,
+    builder: Entry,
+    image_name: str,
+    region: str,
+    tags: Mapping[str, str] | None,
+    fields: Mapping[str, Any],
+) -> Image:
+    """The snapshot: every check first, then the builder and the new image change together."""
+    __tracebackhide__ = True
+    if isinstance(image_name, str) and image_name.lower().startswith(
+        ("aws", "appstream", "amazon")
+    ):
+        raise AppStreamUsageError(
+            f"image_name={image_name!r} is not allowed; allowed: a name that does not start with "
+            "aws, appstream or amazon (the Image Assistant refuses those)"
+        )
+    if fake.registry.get(fake.account_id, region, image_name, "images") is not None:
+        raise AppStreamUsageError(
+            f"image_name={image_name!r}: An image with the given name already exists "
+            "(the Image Assistant's answer); allowed: a name not yet used"
+        )
+    record = builder.record
+    defaults = {
+        "platform": getattr(record, "platform", None),
+        "base_image_arn": getattr(record, "image_arn", None),
+        "image_builder_name": builder.name,
+        "appstream_agent_version": getattr(record, "appstream_agent_version", None),
+    }
+    ctx = fake._context(region)
+    image = build_image(
+        image_name,
+        state="PENDING",
+        region=region,
+        account_id=fake.account_id,
+        index=0,
+        **{**defaults, **fields, "created_time": fake.clock.now()},
+    )
+    checked_tags = check_tags(tags)
+    builders, images = fake.builders.kind, fake.images.kind
+    fake.registry.set_state(
+        fake.account_id, region, builder.name, "SNAPSHOTTING", "create_image", builders.collection
+    )
+    builder.pending = ctx.pending(builders, "SNAPSHOTTING", "STOPPED")
+    entry = fake.registry.seed(fake.account_id, region, image, "create_image", images.collection)
+    entry.tags = checked_tags
+    entry.pending = ctx.pending(images, "PENDING", "AVAILABLE")
+    installed = builder.data.get("software", {})
+    entry.data["software"] = {n: s for n, s in installed.items() if s == "INSTALLED"}
+    return image
