@@ -19,10 +19,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from . import assertions
+from ._images import deprecate
 from ._kinds import Kind
 from ._service import complete, seeded_pending
 from .errors import AppStreamUsageError
-from .model import Record, Transition, fields_of
+from .model import Image, Record, Transition, fields_of
 from .registry import Entry
 from .seeding import check_fields, check_state, check_tags
 
@@ -236,3 +237,29 @@ class Collection(Mapping[str, R], Generic[R]):
         """Assert the exact sequence of states ``name`` has been in, seed state first."""
         __tracebackhide__ = True
         assertions.assert_transitions(self, name, states, self._fake._region(region))
+
+
+class Images(Collection[Image]):
+    """``appstream.images``: the account's images, and what a test may say of AWS's public ones."""
+
+    def deprecate(self, name: str, *, region: str | None = None) -> None:
+        """Mark AWS's public image ``name`` deprecated (AWS deprecates old base images): creating
+        a builder or fleet from it answers ``ResourceNotAvailableException`` ``The image X is
+        DEPRECATED. ...``.
+
+        >>> from pytest_appstream import FakeAppStream
+        >>> FakeAppStream().images.deprecate("AppStream-WinServer2019-06-12-2023")
+        """
+        __tracebackhide__ = True
+        fake = self._fake
+        with fake.registry.lock:
+            deprecate(fake._context(fake._region(region)), name)
+
+
+#: The collection class of each kind that has verbs of its own.
+COLLECTIONS: dict[str, type[Collection[Any]]] = {"images": Images}
+
+
+def collection(fake: FakeAppStream, of: Kind) -> Collection[Any]:
+    """The collection of kind ``of`` for ``fake``."""
+    return COLLECTIONS.get(of.collection, Collection)(fake, of)

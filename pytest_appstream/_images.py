@@ -240,6 +240,7 @@ IMAGES = register(
         default_duration=1800,
         build=build_image,
         create_operation=None,
+        on_region=lambda ctx: public_store(ctx),
         order=0,
     )
 )
@@ -261,15 +262,32 @@ def public_store(ctx: Context, region: str | None = None) -> dict[str, Entry]:
 
 
 def public_entry(ctx: Context, name: str, region: str | None = None) -> Entry | None:
-    """AWS's public image ``name``: listed, or resolved from AWS's naming (then listed too)."""
+    """AWS's public image ``name``: listed, or resolved from AWS's naming.
+
+    A resolved one is not stored (AWS has it all along; a listing shows the catalog only), so a
+    call that fails after resolving one has changed nothing.
+    """
     where = region or ctx.region
-    store = public_store(ctx, where)
-    found = store.get(name)
+    found = public_store(ctx, where).get(name)
     if found is None:
         image = public_image(where, name)
         if image is not None:
-            found = ctx.registry.seed(PUBLIC, where, image, kind=IMAGES.collection)
+            found = Entry(image, IMAGES.collection, account=PUBLIC, region=where)
     return found
+
+
+def deprecate(ctx: Context, name: str) -> None:
+    """Mark AWS's public image ``name`` deprecated: builders and fleets can no longer use it."""
+    entry = public_store(ctx).get(name)
+    if entry is None:
+        image = public_image(ctx.region, name)
+        if image is None:
+            raise AppStreamUsageError(
+                f"name={name!r} is not one of AWS's public images; allowed: a name in AWS's "
+                "public naming, e.g. AppStream-WinServer2022-06-12-2023"
+            )
+        entry = ctx.registry.seed(PUBLIC, ctx.region, image, kind=IMAGES.collection)
+    entry.data["deprecated"] = True
 
 
 def by_name(ctx: Context, name: str) -> Entry | None:

@@ -20,7 +20,7 @@ from typing import Any, cast
 
 from . import assertions, wire
 from ._clock import ALLOWED_NOW, Clock, parse_now
-from ._collections import Collection
+from ._collections import Collection, Images, collection
 from ._images import build_image
 from ._kinds import Kind, kinds
 from ._literals import ImageBuilderState, OperationName
@@ -157,9 +157,10 @@ class FakeAppStream:
         self._request_ids = itertools.count(1)
         self._seeded: dict[str, int] = {}  # per kind: how many were seeded (default values)
         self._collections: dict[str, Collection[Any]] = {
-            of.collection: Collection(self, of) for of in kinds()
+            of.collection: collection(self, of) for of in kinds()
         }
         self._builders: Collection[ImageBuilder] = self._collections["builders"]
+        self._context(region)  # the region's world as AWS has it (its public images) from the start
         self._saved_env: dict[str, str | None] = {}
         self._active = False
         self._entered: list[bool] = []  # per open ``with``: did that ``with`` activate the fake?
@@ -188,6 +189,9 @@ class FakeAppStream:
                 self.registry, self.account_id, region, self.transitions, self.polls, self.clock
             )
             self._contexts[region] = ctx
+            for of in kinds():
+                if of.on_region is not None:
+                    of.on_region(ctx)
         return ctx
 
     def handle(self, operation: str, params: dict[str, Any], region: str | None) -> tuple[int, Any]:
@@ -345,7 +349,7 @@ class FakeAppStream:
         return self._builders
 
     @property
-    def images(self) -> Collection[Image]:
+    def images(self) -> Images:
         """The account's images (private, and shared with it): a live mapping of the fake's
         region by name, with the verbs of every kind. AWS's public base images are in every
         region but not in this mapping: they are AWS's, not the account's.
@@ -353,7 +357,7 @@ class FakeAppStream:
         >>> FakeAppStream().images.add("golden", platform="AMAZON_LINUX2").visibility
         'PRIVATE'
         """
-        return cast("Collection[Image]", self._collections["images"])
+        return cast(Images, self._collections["images"])
 
     def builder(self, name: str, *, region: str | None = None) -> ImageBuilder:
         """The live builder ``name`` (a snapshot); a clear error lists the names there are.
