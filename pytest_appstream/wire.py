@@ -10,6 +10,9 @@ AppStream requests are not signed then (no credentials are needed); the fake rea
 region from the ``Authorization`` credential scope, as AWS does. Other services are untouched.
 Retries the fake causes (throttling, 5xx) are not slept: botocore's retry handler decides as
 against AWS, but its delay (and adaptive mode's client-side rate-limit wait) is skipped.
+Each activation starts every AppStream client's retry memory anew (standard mode's retry quota,
+adaptive mode's rate limiter), at the client's first request of that activation: what one test
+drained never reaches the next, while within a test the quota drains as against AWS.
 
 Example, with the :class:`~pytest_appstream.FakeAppStream` as the backend::
 
@@ -24,13 +27,17 @@ import email.utils
 import json
 import threading
 import time
+import types
+import weakref
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
 from botocore.endpoint import Endpoint
 from botocore.hooks import HierarchicalEmitter, first_non_none_response
-from botocore.model import OperationModel
-from botocore.retries.adaptive import ClientRateLimiter
+from botocore.model import OperationModel, ServiceId
+from botocore.retries import adaptive, standard
+from botocore.retries.bucket import TokenBucket
 from botocore.signers import RequestSigner
 
 CONTENT_TYPE = "application/x-amz-json-1.1"
@@ -69,8 +76,9 @@ _original_send: Any = getattr(Endpoint, "_send")  # noqa: B009
 _original_sign = RequestSigner.sign
 _original_needs_retry: Any = getattr(Endpoint, "_needs_retry")  # noqa: B009
 _original_emit = HierarchicalEmitter.emit
-_original_rate_limit: Any = ClientRateLimiter.on_sending_request
+_original_acquire: Any = TokenBucket.acquire
 _BEFORE_SEND = "before-send.appstream."
+_AFTER_CALL = "after-call.appstream."
 
 
 def _json_default(value: object) -> float:
@@ -162,12 +170,93 @@ def _emit(self: Any, event_name: str, **kwargs: Any) -> Any:
 
     Every event of every client passes here while the fake is attached, so the common case calls
     what botocore's own ``emit`` calls (``self._emit(event_name, kwargs)``, checked by a test)
-    instead of going through one more frame.
+    instead of going through one more frame. A client's first AppStream request of an activation
+    first renews the client's retry memory (:func:`_renew_retry_memory`).
     """
     if not event_name.startswith(_BEFORE_SEND):
         return self._emit(event_name, kwargs)
+    if _backend is not None and _renewed.get(self) != _generation:
+        _renew_retry_memory(self, event_name[len(_BEFORE_SEND) :])
     first = respond(**kwargs)
     return [(respond, first), *self._emit(event_name, kwargs)]
+
+
+# -- per-client retry memory: as new at each activation -----------------------------------------
+
+#: Bumped by every :func:`attach`: the activation a client's retry memory was last renewed for.
+_generation = 0
+_renewed: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+#: The token buckets of AppStream clients' adaptive rate limiters: never waited on while attached.
+_quiet_buckets: weakref.WeakSet[TokenBucket] = weakref.WeakSet()
+_renew_lock = threading.Lock()
+
+
+class _Registrations:
+    """The ``meta.events`` of :func:`_fresh_retry_memory`'s stand-in client: keeps what is registered."""
+
+    def __init__(self) -> None:
+        self.handlers: list[Callable[..., Any]] = []
+
+    def register(self, event_name: str, handler: Callable[..., Any], *_: Any, **__: Any) -> None:
+        self.handlers.append(handler)
+
+
+def _fresh_retry_memory() -> dict[type, Any]:
+    """New retry state from botocore's own factories, by class of the object holding it.
+
+    The factories get a stand-in client that only keeps the handlers they register; each handler's
+    owner is what a new client would hold::
+
+        fresh = _fresh_retry_memory()
+        assert fresh[standard.RetryQuotaChecker]._quota.available_capacity == 500
+    """
+    events = _Registrations()
+    stand_in = types.SimpleNamespace(
+        meta=types.SimpleNamespace(
+            events=events, service_model=types.SimpleNamespace(service_id=ServiceId(SERVICE_ID))
+        )
+    )
+    standard.register_retry_handler(stand_in)  # type: ignore[arg-type]
+    adaptive.register_retry_handler(stand_in)  # type: ignore[arg-type]
+    return {type(owner): owner for owner in _owners(events.handlers)}
+
+
+def _owners(handlers: Iterable[Any]) -> list[Any]:
+    """The objects that bound handlers belong to, each once, e.g. a client's ``RetryQuotaChecker``."""
+    seen: dict[int, Any] = {}
+    for handler in handlers:
+        owner = getattr(handler, "__self__", None)
+        if owner is not None:
+            seen.setdefault(id(owner), owner)
+    return list(seen.values())
+
+
+#: The classes of botocore's per-client retry memory, renewed in place (their identity is kept:
+#: the client's handlers are bound to them). botocore's other retry handlers keep no state.
+_RENEWED = (standard.RetryQuotaChecker, adaptive.ClientRateLimiter)
+
+
+def _renew_retry_memory(emitter: Any, operation: str) -> None:
+    """Make the retry memory of the client that owns ``emitter`` as new, once per activation.
+
+    The owners are found among the client's ``before-send`` handlers (adaptive mode's rate limiter)
+    and ``after-call`` handlers (standard mode's retry quota, shared with its ``needs-retry``
+    handler); each gets the state of a freshly built one.
+    """
+    with _renew_lock:
+        if _renewed.get(emitter) == _generation:
+            return
+        found = [
+            *emitter._handlers.prefix_search(_BEFORE_SEND + operation),
+            *emitter._handlers.prefix_search(_AFTER_CALL + operation),
+        ]
+        owners = [owner for owner in _owners(found) if isinstance(owner, _RENEWED)]
+        fresh = _fresh_retry_memory() if owners else {}
+        for owner in owners:
+            vars(owner).update(vars(fresh[type(owner)]))
+            if isinstance(owner, adaptive.ClientRateLimiter):
+                _quiet_buckets.add(vars(owner)["_token_bucket"])
+        _renewed[emitter] = _generation
 
 
 def _blocked(operation: str, where: str) -> RealCallBlockedError:
@@ -238,11 +327,15 @@ def _needs_retry(
     return bool(delay is not None and delay is not False)
 
 
-def _rate_limit(self: Any, request: AWSPreparedRequest, **kwargs: Any) -> None:
-    """Adaptive retry mode's client-side rate limit, which waits in wall time, minus the wait."""
-    target = _text(request.headers.get("X-Amz-Target"))
-    if _backend is None or not target.startswith(TARGET_PREFIX):
-        _original_rate_limit(self, request, **kwargs)
+def _acquire(self: TokenBucket, amount: int = 1, block: bool = True) -> bool:
+    """Adaptive retry mode's client-side rate limit, which waits in wall time, minus the wait.
+
+    Only for the buckets of AppStream clients (:func:`_renew_retry_memory` lists them) while a
+    fake is attached.
+    """
+    if _backend is not None and self in _quiet_buckets:
+        return True
+    return bool(_original_acquire(self, amount, block))
 
 
 #: (class, attribute, botocore's original, ours): every patch, installed and removed together.
@@ -250,7 +343,7 @@ _PATCHES: tuple[tuple[type, str, Any, Any], ...] = (
     (HierarchicalEmitter, "emit", _original_emit, _emit),
     (Endpoint, "_send", _original_send, _send),
     (Endpoint, "_needs_retry", _original_needs_retry, _needs_retry),
-    (ClientRateLimiter, "on_sending_request", _original_rate_limit, _rate_limit),
+    (TokenBucket, "acquire", _original_acquire, _acquire),
     (RequestSigner, "sign", _original_sign, _sign),
 )
 
@@ -275,10 +368,12 @@ def _uninstall() -> None:
 
 def attach(backend: Backend) -> None:
     """Route every AppStream request of the process to ``backend`` until :func:`detach`."""
-    global _backend
+    global _backend, _generation
     with _lock:
         if _backend is not None and _backend is not backend:
             raise RuntimeError("another FakeAppStream is already active in this process")
+        if _backend is None:
+            _generation += 1  # every client's retry memory is renewed at its next request
         _backend = backend
         _install()
 
