@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime
 import email.utils
+import inspect
 import json
 import threading
 import time
@@ -158,11 +159,19 @@ class _Body:
 
 def respond(request: AWSPreparedRequest, **_: object) -> AWSResponse | None:
     """The ``before-send`` answer of the attached backend (None when nothing is attached)."""
+    answered = _answer_request(request)
+    if answered is None:
+        return None
+    status, headers, data = answered
+    return AWSResponse(request.url, status, headers, _Body(data))  # type: ignore[arg-type]
+
+
+def _answer_request(request: AWSPreparedRequest) -> tuple[int, dict[str, str], bytes] | None:
+    """:func:`answer` for a prepared request, by the attached backend (None when none is)."""
     backend = _backend
     if backend is None:
         return None
-    status, headers, data = answer(backend, request.headers, request.body)  # type: ignore[arg-type]
-    return AWSResponse(request.url, status, headers, _Body(data))  # type: ignore[arg-type]
+    return answer(backend, request.headers, request.body)  # type: ignore[arg-type]
 
 
 def _emit(self: Any, event_name: str, **kwargs: Any) -> Any:
@@ -173,12 +182,22 @@ def _emit(self: Any, event_name: str, **kwargs: Any) -> Any:
     instead of going through one more frame. A client's first AppStream request of an activation
     first renews the client's retry memory (:func:`_renew_retry_memory`).
     """
-    if not event_name.startswith(_BEFORE_SEND):
+    if _backend is None or not event_name.startswith(_BEFORE_SEND):
         return self._emit(event_name, kwargs)
-    if _backend is not None and _renewed.get(self) != _generation:
+    if _renewed.get(self) != _generation:
+        if inspect.iscoroutinefunction(self._emit):  # aiobotocore's, and _aio could not adapt it
+            raise _unsupported_async(event_name)
         _renew_retry_memory(self, event_name[len(_BEFORE_SEND) :])
     first = respond(**kwargs)
     return [(respond, first), *self._emit(event_name, kwargs)]
+
+
+def _unsupported_async(event_name: str) -> RuntimeError:
+    why = _aio.UNSUPPORTED if _aio is not None else "aiobotocore could not be imported"
+    return RuntimeError(
+        f"pytest-appstream cannot answer this async AppStream client ({event_name}): {why}. "
+        "Nothing was sent and the fake did not act. See the docs' async page for what is supported."
+    )
 
 
 # -- per-client retry memory: as new at each activation -----------------------------------------
@@ -187,7 +206,7 @@ def _emit(self: Any, event_name: str, **kwargs: Any) -> Any:
 _generation = 0
 _renewed: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
 #: The token buckets of AppStream clients' adaptive rate limiters: never waited on while attached.
-_quiet_buckets: weakref.WeakSet[TokenBucket] = weakref.WeakSet()
+_quiet_buckets: weakref.WeakSet[Any] = weakref.WeakSet()
 _renew_lock = threading.Lock()
 
 
@@ -214,11 +233,17 @@ def _fresh_retry_memory() -> dict[type, Any]:
     stand_in = types.SimpleNamespace(
         meta=types.SimpleNamespace(
             events=events, service_model=types.SimpleNamespace(service_id=ServiceId(SERVICE_ID))
-        )
+        ),
+        _endpoint=types.SimpleNamespace(http_session=object()),  # aiobotocore's factories look
     )
-    standard.register_retry_handler(stand_in)  # type: ignore[arg-type]
-    adaptive.register_retry_handler(stand_in)  # type: ignore[arg-type]
-    return {type(owner): owner for owner in _owners(events.handlers)}
+    for factory in _retry_factories:
+        factory(stand_in)
+    fresh: dict[type, Any] = {}
+    for owner in _owners(events.handlers):
+        fresh.setdefault(
+            type(owner), owner
+        )  # botocore's own first: aiobotocore reuses some classes
+    return fresh
 
 
 def _owners(handlers: Iterable[Any]) -> list[Any]:
@@ -231,9 +256,22 @@ def _owners(handlers: Iterable[Any]) -> list[Any]:
     return list(seen.values())
 
 
-#: The classes of botocore's per-client retry memory, renewed in place (their identity is kept:
-#: the client's handlers are bound to them). botocore's other retry handlers keep no state.
-_RENEWED = (standard.RetryQuotaChecker, adaptive.ClientRateLimiter)
+#: botocore's factories of per-client retry state (aiobotocore's are added when it is importable).
+_retry_factories: list[Callable[[Any], object]] = [
+    standard.register_retry_handler,
+    adaptive.register_retry_handler,
+]
+#: The classes of per-client retry memory, renewed in place (their identity is kept: the client's
+#: handlers are bound to them). botocore's other retry handlers keep no state.
+_RENEWED: tuple[type, ...] = (standard.RetryQuotaChecker, adaptive.ClientRateLimiter)
+#: Attributes that are how a client was built, not what it remembers: kept as they are.
+_COMPOSITION = frozenset({"_throttling_detector"})
+
+
+def _renew_for_activation(emitter: Any, event_name: str) -> None:
+    """:func:`_renew_retry_memory` at a client's first ``before-send`` of the activation."""
+    if _renewed.get(emitter) != _generation:
+        _renew_retry_memory(emitter, event_name[len(_BEFORE_SEND) :])
 
 
 def _renew_retry_memory(emitter: Any, operation: str) -> None:
@@ -253,8 +291,10 @@ def _renew_retry_memory(emitter: Any, operation: str) -> None:
         owners = [owner for owner in _owners(found) if isinstance(owner, _RENEWED)]
         fresh = _fresh_retry_memory() if owners else {}
         for owner in owners:
-            vars(owner).update(vars(fresh[type(owner)]))
-            if isinstance(owner, adaptive.ClientRateLimiter):
+            if type(owner) in fresh:
+                new = vars(fresh[type(owner)])
+                vars(owner).update({k: v for k, v in new.items() if k not in _COMPOSITION})
+            if "_token_bucket" in vars(owner):  # a rate limiter
                 _quiet_buckets.add(vars(owner)["_token_bucket"])
         _renewed[emitter] = _generation
 
@@ -268,10 +308,22 @@ def _blocked(operation: str, where: str) -> RealCallBlockedError:
 
 
 def _send(self: Any, request: AWSPreparedRequest) -> Any:
-    if _block_real and _backend is None and self._endpoint_prefix == ENDPOINT_PREFIX:
+    _refuse_real_send(self, request)
+    return _original_send(self, request)
+
+
+def _refuse_real_send(endpoint: Any, request: AWSPreparedRequest) -> None:
+    """Raise :class:`RealCallBlockedError` for an AppStream request about to leave the process."""
+    if _block_real and _backend is None and endpoint._endpoint_prefix == ENDPOINT_PREFIX:
         target = _text(request.headers.get("X-Amz-Target"))
         raise _blocked(target.removeprefix(TARGET_PREFIX) or "a request", f"to {request.url}")
-    return _original_send(self, request)
+
+
+def _refuse_real_sign(signer: Any, operation_name: str, region_name: str | None) -> None:
+    """Raise :class:`RealCallBlockedError` before an AppStream request is signed for AWS."""
+    if _block_real and _backend is None and signer._service_id == SERVICE_ID:
+        # Before signing, so the error is the same whether or not the machine has credentials.
+        raise _blocked(operation_name, f"in {region_name or signer._region_name}")
 
 
 def _sign(
@@ -283,20 +335,28 @@ def _sign(
     expires_in: int | None = None,
     signing_name: str | None = None,
 ) -> None:
-    if _block_real and _backend is None and self._service_id == SERVICE_ID:
-        # Before signing, so the error is the same whether or not the machine has credentials.
-        raise _blocked(operation_name, f"in {region_name or self._region_name}")
-    if _backend is None or self._service_id != SERVICE_ID or signing_type != "standard":
+    _refuse_real_sign(self, operation_name, region_name)
+    if not _answers_unsigned(self, signing_type):
         return _original_sign(
             self, operation_name, request, region_name, signing_type, expires_in, signing_name
         )
-    region = region_name or request.context.get("signing", {}).get("region") or self._region_name
+    _write_unsigned(self, request, region_name)
+    return None
+
+
+def _answers_unsigned(signer: Any, signing_type: str) -> bool:
+    """True when the fake answers this signer's request, which then goes unsigned."""
+    return _backend is not None and signer._service_id == SERVICE_ID and signing_type == "standard"
+
+
+def _write_unsigned(signer: Any, request: AWSRequest, region_name: str | None) -> None:
+    """In place of a signature: the caller's region in a SigV4-shaped credential scope."""
+    region = region_name or request.context.get("signing", {}).get("region") or signer._region_name
     day = time.strftime("%Y%m%d", time.gmtime())
     request.headers["Authorization"] = (
         f"AWS4-HMAC-SHA256 Credential=FAKE/{day}/{region}/{SIGNING_NAME}/aws4_request, "
         "SignedHeaders=host;x-amz-target, Signature=unsigned-pytest-appstream"
     )
-    return None
 
 
 def _needs_retry(
@@ -315,7 +375,7 @@ def _needs_retry(
             )
         )
     responses = self._event_emitter.emit(
-        f"needs-retry.{operation_model.service_model.service_id.hyphenize()}.{operation_model.name}",
+        _needs_retry_event(operation_model),
         response=response,
         endpoint=self,
         operation=operation_model,
@@ -323,8 +383,19 @@ def _needs_retry(
         caught_exception=caught_exception,
         request_dict=request_dict,
     )
+    return _retries(responses)
+
+
+def _retries(responses: Any) -> bool:
+    """The needs-retry handlers' decision (a delay means: retry), without sleeping the delay."""
     delay = first_non_none_response(responses)
     return bool(delay is not None and delay is not False)
+
+
+def _needs_retry_event(operation_model: OperationModel) -> str:
+    return (
+        f"needs-retry.{operation_model.service_model.service_id.hyphenize()}.{operation_model.name}"
+    )
 
 
 def _acquire(self: TokenBucket, amount: int = 1, block: bool = True) -> bool:
@@ -419,3 +490,16 @@ def attached() -> Backend | None:
 def is_attached() -> bool:
     """True while a backend answers AppStream requests (the hook is in place)."""
     return _backend is not None and _patched()
+
+
+# aiobotocore's clients, when it is installed: its patches go first (its classes subclass botocore's,
+# so they must be replaced before botocore's are), installed and removed with the others.
+_aio: Any
+try:
+    from . import _aio
+except ImportError:  # aiobotocore is not installed
+    _aio = None
+else:
+    _PATCHES = (*_aio.PATCHES, *_PATCHES)
+    _retry_factories.extend(_aio.RETRY_FACTORIES)
+    _RENEWED = (*_RENEWED, *_aio.RENEWED)
