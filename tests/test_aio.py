@@ -279,3 +279,17 @@ def test_a_users_async_code_under_the_plugin(pytester: pytest.Pytester) -> None:
         "-q", "-p", "no:randomly", "-p", "no:cacheprovider", "--appstream-block-real"
     )
     result.assert_outcomes(passed=3)
+
+
+def test_each_patched_aiobotocore_method_still_takes_what_ours_takes() -> None:
+    """An aiobotocore release that changes a patched method's parameters fails here first."""
+    import inspect
+
+    from pytest_appstream import _aio
+
+    for cls, name, original, ours in _aio.PATCHES:
+        if name != "emit":  # botocore's own emit, inherited; tests/test_wire.py pins it
+            assert inspect.iscoroutinefunction(original), (cls, name)
+        assert list(inspect.signature(original).parameters) == list(
+            inspect.signature(ours).parameters
+        ), (cls, name)
