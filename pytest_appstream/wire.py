@@ -234,15 +234,13 @@ def _fresh_retry_memory() -> dict[type, Any]:
         meta=types.SimpleNamespace(
             events=events, service_model=types.SimpleNamespace(service_id=ServiceId(SERVICE_ID))
         ),
-        _endpoint=types.SimpleNamespace(http_session=object()),  # aiobotocore's factories look
+        _endpoint=types.SimpleNamespace(http_session=object()),  # aiobotocore's factories read it
     )
     for factory in _retry_factories:
         factory(stand_in)
     fresh: dict[type, Any] = {}
-    for owner in _owners(events.handlers):
-        fresh.setdefault(
-            type(owner), owner
-        )  # botocore's own first: aiobotocore reuses some classes
+    for owner in _owners(events.handlers):  # botocore's own first: aiobotocore reuses its classes
+        fresh.setdefault(type(owner), owner)
     return fresh
 
 
