@@ -171,9 +171,9 @@ def test_no_credentials_are_needed(monkeypatch: pytest.MonkeyPatch, tmp_path: An
 
     async def scenario() -> list[Any]:
         async with client() as c:  # created with no credentials anywhere
-            with FakeAppStream():
-                monkeypatch.delenv("AWS_ACCESS_KEY_ID")  # not even the fake's
-                monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+            with FakeAppStream():  # which puts back, on deactivation, the environment it found
+                del os.environ["AWS_ACCESS_KEY_ID"]  # not even the fake's credentials
+                del os.environ["AWS_SECRET_ACCESS_KEY"]
                 return list((await c.describe_image_builders())["ImageBuilders"])
 
     assert run(scenario()) == []

@@ -70,17 +70,22 @@ def test_throttled(appstream, appstream_client, n):
     if os.environ["UNDER_TEST_HOW"] == "env":
         assert appstream_client.meta.config.retries["mode"] == MODE
     assert MODULE_CLIENT.meta.config.retries["mode"] == MODE
+    calls = 0
     for which, client in clients.items():
+        # With "config", the pooled client has botocore's default mode, which depends on its
+        # version: legacy (no quota) makes 5 attempts, standard and adaptive 3.
+        attempts = 5 if client.meta.config.retries["mode"] == "legacy" else 3
         # Throttled twice, answered at the third attempt.
         appstream.inject("describe_image_builders", "ThrottlingException", times=2, when=plain)
         response = client.describe_image_builders()
         assert response["ResponseMetadata"]["RetryAttempts"] == 2, (which, n)
-        # Throttled at every attempt: the client gives up after its three.
+        # Throttled at every attempt: the client gives up after all of its attempts.
         appstream.inject("describe_image_builders", "ThrottlingException", times=None, when=endless)
         with pytest.raises(ClientError) as info:
             client.describe_image_builders(MaxResults=5)
-        assert info.value.response["ResponseMetadata"]["RetryAttempts"] == 2, (which, n)
-    assert len(appstream.calls) == 12
+        assert info.value.response["ResponseMetadata"]["RetryAttempts"] == attempts - 1, (which, n)
+        calls += 3 + attempts
+    assert len(appstream.calls) == calls
 """
 
 
