@@ -2,9 +2,9 @@
 
 aiobotocore subclasses botocore's emitter, endpoint, signer and retry classes with ``async``
 methods, so :mod:`~pytest_appstream.wire`'s patches do not reach its clients. This module holds
-their async twins; ``wire`` installs and removes them with its own, and only imports this module
-when aiobotocore is importable. The answer itself is ``wire``'s: :func:`wire.answer` writes the
-AWS JSON 1.1 response, aiobotocore's own parser reads it. What each twin adds:
+their async twins, which ``wire`` installs and removes with its own; without aiobotocore it has
+none. The answer itself is ``wire``'s: :func:`wire.answer` writes the AWS JSON 1.1 response,
+aiobotocore's own parser reads it. What each twin adds:
 
 - ``AioHierarchicalEmitter.emit``: the fake answers AppStream's ``before-send`` first;
 - ``AioEndpoint._needs_retry``: the retry handler decides, the delay is not slept;
@@ -24,9 +24,6 @@ from typing import Any
 
 from . import wire
 
-# ImportError when aiobotocore is not installed: wire then has no async patches.
-aiobotocore = importlib.import_module("aiobotocore")
-
 
 def _load(module: str, name: str) -> Any:
     return getattr(importlib.import_module(module), name)
@@ -37,6 +34,12 @@ UNSUPPORTED = ""
 PATCHES: tuple[tuple[type, str, Any, Any], ...] = ()
 RETRY_FACTORIES: list[Any] = []
 RENEWED: tuple[type, ...] = ()
+
+try:
+    aiobotocore: Any = importlib.import_module("aiobotocore")
+except ImportError:
+    aiobotocore = None
+    UNSUPPORTED = "aiobotocore is not installed"
 
 try:
     _AioAWSResponse: Any = _load("aiobotocore.awsrequest", "AioAWSResponse")

@@ -193,9 +193,9 @@ def _emit(self: Any, event_name: str, **kwargs: Any) -> Any:
 
 
 def _unsupported_async(event_name: str) -> RuntimeError:
-    why = _aio.UNSUPPORTED if _aio is not None else "aiobotocore could not be imported"
     return RuntimeError(
-        f"pytest-appstream cannot answer this async AppStream client ({event_name}): {why}. "
+        f"pytest-appstream cannot answer this async AppStream client ({event_name}): "
+        f"{_aio.UNSUPPORTED or 'its emitter is not adapted'}. "
         "Nothing was sent and the fake did not act. See the docs' async page for what is supported."
     )
 
@@ -492,12 +492,8 @@ def is_attached() -> bool:
 
 # aiobotocore's clients, when it is installed: its patches go first (its classes subclass botocore's,
 # so they must be replaced before botocore's are), installed and removed with the others.
-_aio: Any
-try:
-    from . import _aio
-except ImportError:  # aiobotocore is not installed
-    _aio = None
-else:
-    _PATCHES = (*_aio.PATCHES, *_PATCHES)
-    _retry_factories.extend(_aio.RETRY_FACTORIES)
-    _RENEWED = (*_RENEWED, *_aio.RENEWED)
+from . import _aio  # noqa: E402  # it uses this module's helpers
+
+_PATCHES = (*_aio.PATCHES, *_PATCHES)
+_retry_factories.extend(_aio.RETRY_FACTORIES)
+_RENEWED = (*_RENEWED, *_aio.RENEWED)
