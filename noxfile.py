@@ -66,4 +66,4 @@ def aio(session: nox.Session) -> None:
     # tests/test_aio.py fails instead of skipping when aiobotocore is missing.
     session.env["PYTEST_APPSTREAM_REQUIRE_AIO"] = "1"
     session.run("pytest", "tests/test_aio.py", "-rs", *session.posargs)
-    session.run("pytest", *session.posargs)
+    session.run("pytest", "-n", "2", *session.posargs)  # the whole suite, on this botocore
