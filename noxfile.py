@@ -8,6 +8,11 @@ extras (the docs tests need docutils), and run the whole test suite and the exam
     nox -s oldest latest
 
 CI (``.ci/run``) runs ``oldest``; its main run already installs the newest releases.
+
+``aio`` installs the ``aio`` extra (aiobotocore and aioboto3, which pin botocore to a narrow range
+of their own) and runs the async tests, which may not skip there, then the whole suite::
+
+    nox -s aio
 """
 
 from __future__ import annotations
@@ -51,3 +56,14 @@ def latest(session: nox.Session) -> None:
     """The newest releases of everything."""
     session.install("--upgrade", "--upgrade-strategy=eager", "-e", ".[test,docs]")
     run_suites(session)
+
+
+@nox.session(python=None)
+def aio(session: nox.Session) -> None:
+    """aiobotocore and aioboto3 clients against the fake, with the botocore they pin."""
+    session.install("-e", ".[test,aio]")
+    session.run("python", "-m", "pip", "list", "--format=freeze", silent=False)
+    # tests/test_aio.py fails instead of skipping when aiobotocore is missing.
+    session.env["PYTEST_APPSTREAM_REQUIRE_AIO"] = "1"
+    session.run("pytest", "tests/test_aio.py", "-rs", *session.posargs)
+    session.run("pytest", "-n", "2", *session.posargs)  # the whole suite, on this botocore

@@ -2,7 +2,9 @@
 
 Creating a client costs ~1.4 ms (a session ~150 ms), too much for every test of a large suite, so
 the plugin keeps one client per region and, after each test, undoes what the test did to it:
-handlers it registered (a Stubber, an ``after-call`` hook) and attributes it set.
+handlers it registered (a Stubber, an ``after-call`` hook) and attributes it set. Its retry memory
+(retry quota, rate limiter) is renewed by :mod:`~pytest_appstream.wire` at each activation of a
+fake, as every AppStream client's is.
 
 >>> client = lease("us-east-1")
 >>> client.meta.region_name

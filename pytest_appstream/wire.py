@@ -10,6 +10,9 @@ AppStream requests are not signed then (no credentials are needed); the fake rea
 region from the ``Authorization`` credential scope, as AWS does. Other services are untouched.
 Retries the fake causes (throttling, 5xx) are not slept: botocore's retry handler decides as
 against AWS, but its delay (and adaptive mode's client-side rate-limit wait) is skipped.
+Each activation starts every AppStream client's retry memory anew (standard mode's retry quota,
+adaptive mode's rate limiter), at the client's first request of that activation: what one test
+drained never reaches the next, while within a test the quota drains as against AWS.
 
 Example, with the :class:`~pytest_appstream.FakeAppStream` as the backend::
 
@@ -21,16 +24,21 @@ from __future__ import annotations
 
 import datetime
 import email.utils
+import inspect
 import json
 import threading
 import time
+import types
+import weakref
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
 from botocore.endpoint import Endpoint
 from botocore.hooks import HierarchicalEmitter, first_non_none_response
-from botocore.model import OperationModel
-from botocore.retries.adaptive import ClientRateLimiter
+from botocore.model import OperationModel, ServiceId
+from botocore.retries import adaptive, standard
+from botocore.retries.bucket import TokenBucket
 from botocore.signers import RequestSigner
 
 CONTENT_TYPE = "application/x-amz-json-1.1"
@@ -69,8 +77,9 @@ _original_send: Any = getattr(Endpoint, "_send")  # noqa: B009
 _original_sign = RequestSigner.sign
 _original_needs_retry: Any = getattr(Endpoint, "_needs_retry")  # noqa: B009
 _original_emit = HierarchicalEmitter.emit
-_original_rate_limit: Any = ClientRateLimiter.on_sending_request
+_original_acquire: Any = TokenBucket.acquire
 _BEFORE_SEND = "before-send.appstream."
+_AFTER_CALL = "after-call.appstream."
 
 
 def _json_default(value: object) -> float:
@@ -150,11 +159,19 @@ class _Body:
 
 def respond(request: AWSPreparedRequest, **_: object) -> AWSResponse | None:
     """The ``before-send`` answer of the attached backend (None when nothing is attached)."""
+    answered = _answer_request(request)
+    if answered is None:
+        return None
+    status, headers, data = answered
+    return AWSResponse(request.url, status, headers, _Body(data))  # type: ignore[arg-type]
+
+
+def _answer_request(request: AWSPreparedRequest) -> tuple[int, dict[str, str], bytes] | None:
+    """:func:`answer` for a prepared request, by the attached backend (None when none is)."""
     backend = _backend
     if backend is None:
         return None
-    status, headers, data = answer(backend, request.headers, request.body)  # type: ignore[arg-type]
-    return AWSResponse(request.url, status, headers, _Body(data))  # type: ignore[arg-type]
+    return answer(backend, request.headers, request.body)  # type: ignore[arg-type]
 
 
 def _emit(self: Any, event_name: str, **kwargs: Any) -> Any:
@@ -162,12 +179,122 @@ def _emit(self: Any, event_name: str, **kwargs: Any) -> Any:
 
     Every event of every client passes here while the fake is attached, so the common case calls
     what botocore's own ``emit`` calls (``self._emit(event_name, kwargs)``, checked by a test)
-    instead of going through one more frame.
+    instead of going through one more frame. A client's first AppStream request of an activation
+    first renews the client's retry memory (:func:`_renew_retry_memory`).
     """
-    if not event_name.startswith(_BEFORE_SEND):
+    if _backend is None or not event_name.startswith(_BEFORE_SEND):
         return self._emit(event_name, kwargs)
+    if _renewed.get(self) != _generation:
+        if inspect.iscoroutinefunction(self._emit):  # aiobotocore's, and _aio could not adapt it
+            raise _unsupported_async(event_name)
+        _renew_retry_memory(self, event_name[len(_BEFORE_SEND) :])
     first = respond(**kwargs)
     return [(respond, first), *self._emit(event_name, kwargs)]
+
+
+def _unsupported_async(event_name: str) -> RuntimeError:
+    return RuntimeError(
+        f"pytest-appstream cannot answer this async AppStream client ({event_name}): "
+        f"{_aio.UNSUPPORTED or 'its emitter is not adapted'}. "
+        "Nothing was sent and the fake did not act. See the docs' async page for what is supported."
+    )
+
+
+# -- per-client retry memory: as new at each activation -----------------------------------------
+
+#: Bumped by every :func:`attach`: the activation a client's retry memory was last renewed for.
+_generation = 0
+_renewed: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+#: The token buckets of AppStream clients' adaptive rate limiters: never waited on while attached.
+_quiet_buckets: weakref.WeakSet[Any] = weakref.WeakSet()
+_renew_lock = threading.Lock()
+
+
+class _Registrations:
+    """The ``meta.events`` of :func:`_fresh_retry_memory`'s stand-in client: keeps what is registered."""
+
+    def __init__(self) -> None:
+        self.handlers: list[Callable[..., Any]] = []
+
+    def register(self, event_name: str, handler: Callable[..., Any], *_: Any, **__: Any) -> None:
+        self.handlers.append(handler)
+
+
+def _fresh_retry_memory() -> dict[type, Any]:
+    """New retry state from botocore's own factories, by class of the object holding it.
+
+    The factories get a stand-in client that only keeps the handlers they register; each handler's
+    owner is what a new client would hold::
+
+        fresh = _fresh_retry_memory()
+        assert fresh[standard.RetryQuotaChecker]._quota.available_capacity == 500
+    """
+    events = _Registrations()
+    stand_in = types.SimpleNamespace(
+        meta=types.SimpleNamespace(
+            events=events, service_model=types.SimpleNamespace(service_id=ServiceId(SERVICE_ID))
+        ),
+        _endpoint=types.SimpleNamespace(http_session=object()),  # aiobotocore's factories read it
+    )
+    for factory in _retry_factories:
+        factory(stand_in)
+    fresh: dict[type, Any] = {}
+    for owner in _owners(events.handlers):  # botocore's own first: aiobotocore reuses its classes
+        fresh.setdefault(type(owner), owner)
+    return fresh
+
+
+def _owners(handlers: Iterable[Any]) -> list[Any]:
+    """The objects that bound handlers belong to, each once, e.g. a client's ``RetryQuotaChecker``."""
+    seen: dict[int, Any] = {}
+    for handler in handlers:
+        owner = getattr(handler, "__self__", None)
+        if owner is not None:
+            seen.setdefault(id(owner), owner)
+    return list(seen.values())
+
+
+#: botocore's factories of per-client retry state (aiobotocore's are added when it is importable).
+_retry_factories: list[Callable[[Any], object]] = [
+    standard.register_retry_handler,
+    adaptive.register_retry_handler,
+]
+#: The classes of per-client retry memory, renewed in place (their identity is kept: the client's
+#: handlers are bound to them). botocore's other retry handlers keep no state.
+_RENEWED: tuple[type, ...] = (standard.RetryQuotaChecker, adaptive.ClientRateLimiter)
+#: Attributes that are how a client was built, not what it remembers: kept as they are.
+_COMPOSITION = frozenset({"_throttling_detector"})
+
+
+def _renew_for_activation(emitter: Any, event_name: str) -> None:
+    """:func:`_renew_retry_memory` at a client's first ``before-send`` of the activation."""
+    if _renewed.get(emitter) != _generation:
+        _renew_retry_memory(emitter, event_name[len(_BEFORE_SEND) :])
+
+
+def _renew_retry_memory(emitter: Any, operation: str) -> None:
+    """Make the retry memory of the client that owns ``emitter`` as new, once per activation.
+
+    The owners are found among the client's ``before-send`` handlers (adaptive mode's rate limiter)
+    and ``after-call`` handlers (standard mode's retry quota, shared with its ``needs-retry``
+    handler); each gets the state of a freshly built one.
+    """
+    with _renew_lock:
+        if _renewed.get(emitter) == _generation:
+            return
+        found = [
+            *emitter._handlers.prefix_search(_BEFORE_SEND + operation),
+            *emitter._handlers.prefix_search(_AFTER_CALL + operation),
+        ]
+        owners = [owner for owner in _owners(found) if isinstance(owner, _RENEWED)]
+        fresh = _fresh_retry_memory() if owners else {}
+        for owner in owners:
+            if type(owner) in fresh:
+                new = vars(fresh[type(owner)])
+                vars(owner).update({k: v for k, v in new.items() if k not in _COMPOSITION})
+            if "_token_bucket" in vars(owner):  # a rate limiter
+                _quiet_buckets.add(vars(owner)["_token_bucket"])
+        _renewed[emitter] = _generation
 
 
 def _blocked(operation: str, where: str) -> RealCallBlockedError:
@@ -179,10 +306,22 @@ def _blocked(operation: str, where: str) -> RealCallBlockedError:
 
 
 def _send(self: Any, request: AWSPreparedRequest) -> Any:
-    if _block_real and _backend is None and self._endpoint_prefix == ENDPOINT_PREFIX:
+    _refuse_real_send(self, request)
+    return _original_send(self, request)
+
+
+def _refuse_real_send(endpoint: Any, request: AWSPreparedRequest) -> None:
+    """Raise :class:`RealCallBlockedError` for an AppStream request about to leave the process."""
+    if _block_real and _backend is None and endpoint._endpoint_prefix == ENDPOINT_PREFIX:
         target = _text(request.headers.get("X-Amz-Target"))
         raise _blocked(target.removeprefix(TARGET_PREFIX) or "a request", f"to {request.url}")
-    return _original_send(self, request)
+
+
+def _refuse_real_sign(signer: Any, operation_name: str, region_name: str | None) -> None:
+    """Raise :class:`RealCallBlockedError` before an AppStream request is signed for AWS."""
+    if _block_real and _backend is None and signer._service_id == SERVICE_ID:
+        # Before signing, so the error is the same whether or not the machine has credentials.
+        raise _blocked(operation_name, f"in {region_name or signer._region_name}")
 
 
 def _sign(
@@ -194,20 +333,28 @@ def _sign(
     expires_in: int | None = None,
     signing_name: str | None = None,
 ) -> None:
-    if _block_real and _backend is None and self._service_id == SERVICE_ID:
-        # Before signing, so the error is the same whether or not the machine has credentials.
-        raise _blocked(operation_name, f"in {region_name or self._region_name}")
-    if _backend is None or self._service_id != SERVICE_ID or signing_type != "standard":
+    _refuse_real_sign(self, operation_name, region_name)
+    if not _answers_unsigned(self, signing_type):
         return _original_sign(
             self, operation_name, request, region_name, signing_type, expires_in, signing_name
         )
-    region = region_name or request.context.get("signing", {}).get("region") or self._region_name
+    _write_unsigned(self, request, region_name)
+    return None
+
+
+def _answers_unsigned(signer: Any, signing_type: str) -> bool:
+    """True when the fake answers this signer's request, which then goes unsigned."""
+    return _backend is not None and signer._service_id == SERVICE_ID and signing_type == "standard"
+
+
+def _write_unsigned(signer: Any, request: AWSRequest, region_name: str | None) -> None:
+    """In place of a signature: the caller's region in a SigV4-shaped credential scope."""
+    region = region_name or request.context.get("signing", {}).get("region") or signer._region_name
     day = time.strftime("%Y%m%d", time.gmtime())
     request.headers["Authorization"] = (
         f"AWS4-HMAC-SHA256 Credential=FAKE/{day}/{region}/{SIGNING_NAME}/aws4_request, "
         "SignedHeaders=host;x-amz-target, Signature=unsigned-pytest-appstream"
     )
-    return None
 
 
 def _needs_retry(
@@ -226,7 +373,7 @@ def _needs_retry(
             )
         )
     responses = self._event_emitter.emit(
-        f"needs-retry.{operation_model.service_model.service_id.hyphenize()}.{operation_model.name}",
+        _needs_retry_event(operation_model),
         response=response,
         endpoint=self,
         operation=operation_model,
@@ -234,15 +381,30 @@ def _needs_retry(
         caught_exception=caught_exception,
         request_dict=request_dict,
     )
+    return _retries(responses)
+
+
+def _retries(responses: Any) -> bool:
+    """The needs-retry handlers' decision (a delay means: retry), without sleeping the delay."""
     delay = first_non_none_response(responses)
     return bool(delay is not None and delay is not False)
 
 
-def _rate_limit(self: Any, request: AWSPreparedRequest, **kwargs: Any) -> None:
-    """Adaptive retry mode's client-side rate limit, which waits in wall time, minus the wait."""
-    target = _text(request.headers.get("X-Amz-Target"))
-    if _backend is None or not target.startswith(TARGET_PREFIX):
-        _original_rate_limit(self, request, **kwargs)
+def _needs_retry_event(operation_model: OperationModel) -> str:
+    return (
+        f"needs-retry.{operation_model.service_model.service_id.hyphenize()}.{operation_model.name}"
+    )
+
+
+def _acquire(self: TokenBucket, amount: int = 1, block: bool = True) -> bool:
+    """Adaptive retry mode's client-side rate limit, which waits in wall time, minus the wait.
+
+    Only for the buckets of AppStream clients (:func:`_renew_retry_memory` lists them) while a
+    fake is attached.
+    """
+    if _backend is not None and self in _quiet_buckets:
+        return True
+    return bool(_original_acquire(self, amount, block))
 
 
 #: (class, attribute, botocore's original, ours): every patch, installed and removed together.
@@ -250,7 +412,7 @@ _PATCHES: tuple[tuple[type, str, Any, Any], ...] = (
     (HierarchicalEmitter, "emit", _original_emit, _emit),
     (Endpoint, "_send", _original_send, _send),
     (Endpoint, "_needs_retry", _original_needs_retry, _needs_retry),
-    (ClientRateLimiter, "on_sending_request", _original_rate_limit, _rate_limit),
+    (TokenBucket, "acquire", _original_acquire, _acquire),
     (RequestSigner, "sign", _original_sign, _sign),
 )
 
@@ -275,10 +437,12 @@ def _uninstall() -> None:
 
 def attach(backend: Backend) -> None:
     """Route every AppStream request of the process to ``backend`` until :func:`detach`."""
-    global _backend
+    global _backend, _generation
     with _lock:
         if _backend is not None and _backend is not backend:
             raise RuntimeError("another FakeAppStream is already active in this process")
+        if _backend is None:
+            _generation += 1  # every client's retry memory is renewed at its next request
         _backend = backend
         _install()
 
@@ -324,3 +488,12 @@ def attached() -> Backend | None:
 def is_attached() -> bool:
     """True while a backend answers AppStream requests (the hook is in place)."""
     return _backend is not None and _patched()
+
+
+# aiobotocore's clients, when it is installed: its patches go first (its classes subclass botocore's,
+# so they must be replaced before botocore's are), installed and removed with the others.
+from . import _aio  # noqa: E402  # it uses this module's helpers
+
+_PATCHES = (*_aio.PATCHES, *_PATCHES)
+_retry_factories.extend(_aio.RETRY_FACTORIES)
+_RENEWED = (*_RENEWED, *_aio.RENEWED)
