@@ -29,8 +29,12 @@ REGION_NAME = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
 
 @functools.cache
 def botocore_session() -> botocore.session.Session:
-    """The one botocore session of the process (a new session costs ~150 ms)."""
-    return botocore.session.get_session()
+    """The one botocore session of the process (a new session costs ~150 ms).
+
+    It reads no AWS profile (``AWS_PROFILE`` naming one the machine lacks must not matter): it
+    serves the model and the plugin's own clients, which carry their credentials and region.
+    """
+    return botocore.session.get_session({"profile": (None, None, None, None)})
 
 
 @functools.cache

@@ -126,7 +126,7 @@ class QueuedResponse:
                 "content-length": str(
                     len(json.dumps({"__type": self.error_code, "message": message}))
                 ),
-                "date": wire.http_date(),
+                "date": _date(),
             }
             body["Error"] = {**body["Error"], "Message": message}
             body["ResponseMetadata"] = {
@@ -536,3 +536,9 @@ def _did_you_mean(method: str, mapping: Any) -> str:
     exact = [snake for snake, api in mapping.items() if api == method]
     nearest = exact or difflib.get_close_matches(method, list(mapping), n=1)
     return f"; did you mean {nearest[0]!r}?" if nearest else ""
+
+
+def _date() -> str:
+    """The ``Date`` header of a queued response: the attached fake's clock, else now."""
+    backend = wire.attached()
+    return wire.http_date(None if backend is None else backend.clock.now().timestamp())

@@ -41,6 +41,8 @@ from botocore.retries import adaptive, standard
 from botocore.retries.bucket import TokenBucket
 from botocore.signers import RequestSigner
 
+from ._clock import Clock
+
 CONTENT_TYPE = "application/x-amz-json-1.1"
 TARGET_PREFIX = "PhotonAdminProxyService."
 ENDPOINT_PREFIX = "appstream2"
@@ -56,6 +58,10 @@ class Backend(Protocol):
 
     def next_request_id(self) -> str:
         """A fresh ``x-amzn-RequestId``."""
+
+    @property
+    def clock(self) -> Clock:
+        """The backend's time, for the ``Date`` header."""
 
 
 class Headers(Protocol):
@@ -99,10 +105,14 @@ def encode(body: Any) -> bytes:
 _date_cache: tuple[int, str] = (0, "")
 
 
-def http_date() -> str:
-    """The ``Date`` header of now, e.g. ``Sun, 29 Nov 2026 04:30:57 GMT``."""
+def http_date(at: float | None = None) -> str:
+    """The ``Date`` header of ``at`` (epoch seconds; now by default): ``Sun, 29 Nov 2026 04:30:57 GMT``.
+
+    >>> http_date(0)
+    'Thu, 01 Jan 1970 00:00:00 GMT'
+    """
     global _date_cache
-    now = int(time.time())
+    now = int(time.time() if at is None else at)
     if _date_cache[0] != now:
         _date_cache = (now, email.utils.formatdate(now, usegmt=True))
     return _date_cache[1]
@@ -129,7 +139,7 @@ def answer(
         params = json.loads(body or b"{}")
         if not isinstance(params, dict):
             raise ValueError("the body of a JSON 1.1 request is an object")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a body nested too deeply to parse
         status, payload = 400, {"__type": "SerializationException", "message": "Invalid JSON"}
     else:
         region = _region_of(_text(headers.get("Authorization")))
@@ -141,7 +151,7 @@ def answer(
             "x-amzn-RequestId": backend.next_request_id(),
             "Content-Type": CONTENT_TYPE,
             "Content-Length": str(len(data)),
-            "Date": http_date(),
+            "Date": http_date(backend.clock.now().timestamp()),
         },
         data,
     )

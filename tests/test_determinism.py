@@ -417,3 +417,12 @@ def test_request_ids_are_the_same_in_every_test(pytester: pytest.Pytester) -> No
         """
     )
     pytester.runpytest_inprocess("-p", "no:randomly").assert_outcomes(passed=3)
+
+
+def test_the_date_header_is_the_fakes_clock() -> None:
+    with FakeAppStream(now="2026-01-01T12:00:00Z") as fake:
+        headers = client().describe_image_builders()["ResponseMetadata"]["HTTPHeaders"]
+        assert headers["date"] == "Thu, 01 Jan 2026 12:00:00 GMT"
+        fake.sleep(61)
+        headers = client().describe_image_builders()["ResponseMetadata"]["HTTPHeaders"]
+        assert headers["date"] == "Thu, 01 Jan 2026 12:01:01 GMT"

@@ -173,16 +173,9 @@ def test_validity_within_a_java_long_reaches_the_range_check(fake: FakeAppStream
     assert (status, body["__type"]) == (400, "SerializationException")
 
 
-# -- outside validation: wire.py (not this module's to change) ----------------------------------
+# -- outside validation: wire.answer ------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason="defect 8 (wire.py): json.loads raises RecursionError on deeply nested JSON and "
-    "wire.answer catches only ValueError, so the exception escapes instead of AWS's "
-    "SerializationException; fix: catch (ValueError, RecursionError) in wire.answer",
-)
 def test_deeply_nested_body_is_a_serialization_error(fake: FakeAppStream) -> None:
     body = b'{"Names":' + b"[" * 100_000 + b"]" * 100_000 + b"}"
     headers = {"X-Amz-Target": wire.TARGET_PREFIX + "DescribeImageBuilders"}
