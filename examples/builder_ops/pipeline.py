@@ -154,6 +154,19 @@ def newest_base_image(platform: str, client: Any = CLIENT) -> dict[str, Any]:
     return dict(newest)
 
 
+def needs_rebuild(image_name: str, platform: str, client: Any = CLIENT) -> bool:
+    """True if AWS released a newer base image of ``platform`` than the one ``image_name`` was
+    built from (or there is no such image yet): time to run the pipeline again.
+
+    AppStream gives a private image the ``PublicBaseImageReleasedDate`` of its base image.
+    """
+    image = _read_image(image_name, client)
+    if image is None:
+        return True
+    newest = newest_base_image(platform, client)
+    return bool(image["PublicBaseImageReleasedDate"] < newest["PublicBaseImageReleasedDate"])
+
+
 # -- 2. the builder ------------------------------------------------------------------------------
 
 

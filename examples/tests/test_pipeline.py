@@ -273,3 +273,30 @@ def test_the_command_line_hands_the_builder_to_a_person(
 def test_outside_the_fake_nothing_reaches_aws():
     with pytest.raises(RuntimeError, match="blocked a real AppStream call"):
         pipeline.newest_base_image("WINDOWS_SERVER_2022")
+
+
+BASE_2022_OLD = "arn:aws:appstream:us-east-1::image/AppStream-WinServer2022-06-12-2023"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=KeyError,
+    reason="fake defect: an image made by appstream.create_image has no "
+    "PublicBaseImageReleasedDate; AWS gives a private image its base image's release date",
+)
+@pytest.mark.appstream(transitions="manual")
+@pytest.mark.appstream_builder("old-builder", image_arn=BASE_2022_OLD)
+@pytest.mark.appstream_builder("new-builder", image_arn=BASE_2022)
+def test_an_image_on_an_older_base_needs_a_rebuild(appstream):
+    appstream.create_image("old-builder", "golden-2023")
+    appstream.create_image("new-builder", "golden-2025")
+    appstream.advance()
+
+    assert pipeline.needs_rebuild("golden-2023", "WINDOWS_SERVER_2022")
+    assert not pipeline.needs_rebuild("golden-2025", "WINDOWS_SERVER_2022")
+
+
+def test_no_image_yet_needs_a_build(appstream):
+    assert pipeline.needs_rebuild(IMAGE, "WINDOWS_SERVER_2022")
+
+    assert [call.operation for call in appstream.calls] == ["DescribeImages"]  # by name only
