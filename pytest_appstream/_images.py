@@ -197,6 +197,9 @@ def build_image(
         "image_type": "NATIVE",
         **snake,
     }
+    base_arn = values.get("base_image_arn")
+    if base_arn and public_platform(base_arn.rpartition("/")[2]):  # its release date, as AWS's
+        values.setdefault("public_base_image_released_date", _released(base_arn.rpartition("/")[2]))
     if visibility == "SHARED":
         values.setdefault("image_permissions", {"allowFleet": True, "allowImageBuilder": True})
     own, members = Image.own_fields(), fields_of("Image")

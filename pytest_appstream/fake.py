@@ -675,11 +675,14 @@ def _image_assistant(
             "(the Image Assistant's answer); allowed: a name not yet used"
         )
     record = builder.record
+    source = fake.images.get(str(getattr(record, "image_arn", "")).rpartition("/")[2])
     defaults = {
         "platform": getattr(record, "platform", None),
         "base_image_arn": getattr(record, "image_arn", None),
         "image_builder_name": builder.name,
         "appstream_agent_version": getattr(record, "appstream_agent_version", None),
+        # AWS: "for private images, the release date of the base image it was created from"
+        "public_base_image_released_date": getattr(source, "public_base_image_released_date", None),
     }
     ctx = fake._context(region)
     image = build_image(

@@ -507,3 +507,19 @@ def test_image_markers_and_data_files_seed_in_dependency_order(pytester: pytest.
     result.stdout.fnmatch_lines(
         ["*state='RUNNING' is not an image state; allowed: PENDING, AVAILABLE*"]
     )
+
+
+def test_a_private_image_carries_its_base_images_release_date() -> None:
+    fake = FakeAppStream(transitions="immediate")
+    base = "AppStream-WinServer2022-11-10-2025"
+    create_builder(fake, "b", ImageName=base)
+    fake.advance()
+    made = fake.create_image("b", "golden")
+    assert made.public_base_image_released_date is not None
+    assert made.public_base_image_released_date.isoformat() == "2025-11-10T00:00:00+00:00"
+    seeded = fake.images.add("seeded", platform="AMAZON_LINUX2")
+    assert (
+        seeded.base_image_arn
+        == "arn:aws:appstream:us-east-1::image/AppStream-AmazonLinux2-02-11-2025"
+    )
+    assert seeded.public_base_image_released_date is not None

@@ -278,12 +278,6 @@ def test_outside_the_fake_nothing_reaches_aws():
 BASE_2022_OLD = "arn:aws:appstream:us-east-1::image/AppStream-WinServer2022-06-12-2023"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeyError,
-    reason="fake defect: an image made by appstream.create_image has no "
-    "PublicBaseImageReleasedDate; AWS gives a private image its base image's release date",
-)
 @pytest.mark.appstream(transitions="manual")
 @pytest.mark.appstream_builder("old-builder", image_arn=BASE_2022_OLD)
 @pytest.mark.appstream_builder("new-builder", image_arn=BASE_2022)
