@@ -44,8 +44,9 @@ from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 from botocore.stub import Stubber
 
-from pytest_appstream import FakeAppStream, clients
-from pytest_appstream.wire import encode
+from pytest_appstream import FakeAppStream
+from pytest_appstream import _clients as clients
+from pytest_appstream._wire import encode
 
 NAME = "bench"
 GOALS = {"per_test_ms": 2.0, "per_call_x_floor": 1.2, "builders_10k_s": 2.0}
@@ -108,7 +109,7 @@ def per_call(calls: int, rounds: int) -> dict[str, float]:
     with FakeAppStream(transitions="manual") as fake:
         fake.add_builder(NAME)
         fake_client = clients.lease("us-east-1")
-        body = encode(fake.handle("DescribeImageBuilders", params, None)[1])
+        body = encode(fake._handle("DescribeImageBuilders", params, None)[1])
         fake_us = best_of(lambda: fake_client.describe_image_builders(**params), calls, rounds)
         clients.give_back(fake_client)
 

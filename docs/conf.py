@@ -8,8 +8,8 @@ from pathlib import Path
 import botocore
 
 from pytest_appstream import _service as service
+from pytest_appstream._model import builder_states
 from pytest_appstream._version import __version__
-from pytest_appstream.model import builder_states
 
 DOCS = Path(__file__).parent
 sys.path.insert(0, str(DOCS / "_ext"))

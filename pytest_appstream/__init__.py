@@ -5,10 +5,12 @@
 ...     _ = fake.add_builder("b")
 """
 
+from ._errors import AppStreamUsageError, ServiceError
+from ._faults import Fault
+from ._model import Call, Image, ImageBuilder, Transition
 from ._version import __version__
-from .errors import AppStreamUsageError, ServiceError
+from ._wire import RealCallBlockedError
 from .fake import FakeAppStream
-from .model import Call, ImageBuilder, Transition
 from .server import serve
 from .stub import ANY, Stubber
 
@@ -17,7 +19,10 @@ __all__ = [
     "AppStreamUsageError",
     "Call",
     "FakeAppStream",
+    "Fault",
+    "Image",
     "ImageBuilder",
+    "RealCallBlockedError",
     "ServiceError",
     "Stubber",
     "Transition",

@@ -23,8 +23,8 @@ from types import FrameType
 from typing import Any
 
 from ._data import seed_data
+from ._errors import AppStreamUsageError
 from ._kinds import kinds
-from .errors import AppStreamUsageError
 from .fake import ALLOWED_SETTINGS, FakeAppStream, check_setting
 from .server import FakeServer
 

@@ -1,7 +1,7 @@
 """aiobotocore's (and so aioboto3's) AppStream clients, answered in-process by the same fake.
 
 aiobotocore subclasses botocore's emitter, endpoint, signer and retry classes with ``async``
-methods, so :mod:`~pytest_appstream.wire`'s patches do not reach its clients. This module holds
+methods, so :mod:`~pytest_appstream._wire`'s patches do not reach its clients. This module holds
 their async twins, which ``wire`` installs and removes with its own; without aiobotocore it has
 none. The answer itself is ``wire``'s: :func:`wire.answer` writes the AWS JSON 1.1 response,
 aiobotocore's own parser reads it. What each twin adds:
@@ -22,7 +22,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from . import wire
+from . import _wire as wire
 
 
 def _load(module: str, name: str) -> Any:

@@ -17,7 +17,7 @@ import threading
 
 from botocore.utils import parse_timestamp
 
-from .errors import AppStreamUsageError
+from ._errors import AppStreamUsageError
 
 UTC = datetime.timezone.utc
 

@@ -18,14 +18,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
-from . import assertions
+from . import _assertions as assertions
+from ._errors import AppStreamUsageError
 from ._images import deprecate
 from ._kinds import Kind
+from ._model import Image, Record, Transition, fields_of
+from ._registry import Entry
+from ._seeding import check_fields, check_state, check_tags
 from ._service import complete, seeded_pending
-from .errors import AppStreamUsageError
-from .model import Image, Record, Transition, fields_of
-from .registry import Entry
-from .seeding import check_fields, check_state, check_tags
 
 if TYPE_CHECKING:
     from .fake import FakeAppStream

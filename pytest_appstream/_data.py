@@ -17,8 +17,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._errors import AppStreamUsageError
 from ._kinds import Kind, kinds
-from .errors import AppStreamUsageError
 
 if TYPE_CHECKING:
     from .fake import FakeAppStream

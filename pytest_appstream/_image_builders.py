@@ -16,7 +16,11 @@ from typing import Any
 from botocore import xform_name
 
 from . import _images
+from ._errors import AppStreamUsageError, ServiceError
 from ._kinds import Action, Kind, register
+from ._model import ImageBuilder, builder_members
+from ._registry import Entry
+from ._seeding import agent_fields, build_builder, partition
 from ._service import (
     Context,
     Handler,
@@ -32,11 +36,7 @@ from ._service import (
     poll,
     read,
 )
-from .errors import AppStreamUsageError, ServiceError
-from .model import ImageBuilder, builder_members
-from .registry import Entry
-from .seeding import agent_fields, build_builder, partition
-from .validation import message, problem
+from ._validation import message, problem
 
 #: The states in which an image builder waits for an action; every other state of the model is an
 #: in-between state, in which every action answers ConcurrentModificationException.

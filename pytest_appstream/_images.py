@@ -17,7 +17,20 @@ from typing import Any
 
 from botocore import xform_name
 
+from ._errors import AppStreamUsageError, ServiceError
 from ._kinds import Action, Kind, kinds, register
+from ._model import Image, fields_of, modeled_errors, operation, shape
+from ._registry import Entry
+from ._seeding import (
+    BASE_CREATED_TIME,
+    BASE_IMAGES,
+    DEFAULT_AGENT_VERSION,
+    check_fields,
+    check_state,
+    default_platform,
+    partition,
+    show,
+)
 from ._service import (
     Context,
     Handler,
@@ -34,20 +47,7 @@ from ._service import (
     refusal,
     settled,
 )
-from .errors import AppStreamUsageError, ServiceError
-from .model import Image, fields_of, modeled_errors, operation, shape
-from .registry import Entry
-from .seeding import (
-    BASE_CREATED_TIME,
-    BASE_IMAGES,
-    DEFAULT_AGENT_VERSION,
-    check_fields,
-    check_state,
-    default_platform,
-    partition,
-    show,
-)
-from .validation import compiled
+from ._validation import compiled
 
 #: The account of AWS's public images: their ARNs have an empty account.
 PUBLIC = ""

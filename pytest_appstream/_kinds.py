@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from .model import Record, service_model
+from ._model import Record, service_model
 
 
 @attrs.frozen

@@ -2,7 +2,7 @@
 
 Each handler takes a :class:`Context` (registry, account, region, transition policy, clock) and
 the request parameters in wire form, and returns the response in wire form or raises
-:class:`~pytest_appstream.errors.ServiceError`. A call that raises has changed nothing. The kind
+:class:`~pytest_appstream._errors.ServiceError`. A call that raises has changed nothing. The kind
 modules (``_image_builders``, ``_images``, ...) build their handlers from these pieces.
 
 >>> ctx = Context(Registry(), "123456789012", "us-east-1")
@@ -22,12 +22,12 @@ from typing import Any
 import attrs
 
 from ._clock import Clock
+from ._errors import ServiceError
 from ._kinds import Kind, kind, kinds
-from .errors import ServiceError
-from .model import shape
-from .registry import Entry, Registry
-from .transitions import Pending, pending
-from .validation import message, problem
+from ._model import shape
+from ._registry import Entry, Registry
+from ._transitions import Pending, pending
+from ._validation import message, problem
 
 Params = dict[str, Any]
 Response = dict[str, Any]

@@ -18,17 +18,16 @@ from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, cast
 
-from . import assertions, wire
+from . import _assertions as assertions
+from . import _wire as wire
 from ._clock import ALLOWED_NOW, Clock, parse_now
 from ._collections import Collection, Images, collection
+from ._errors import AppStreamUsageError, ServiceError
+from ._faults import COMMON_MESSAGES, Fault, FaultQueue, make_fault
 from ._images import build_image
 from ._kinds import Kind, kinds
 from ._literals import ImageBuilderState, OperationName
-from ._operations import HANDLERS
-from ._service import Context
-from .errors import AppStreamUsageError, ServiceError
-from .faults import COMMON_MESSAGES, Fault, FaultQueue, make_fault
-from .model import (
+from ._model import (
     REGION_NAME,
     Call,
     Image,
@@ -37,10 +36,12 @@ from .model import (
     botocore_session,
     operation_names,
 )
-from .registry import Entry, Registry
-from .seeding import check_state, check_tags
-from .transitions import POLICIES
-from .validation import check_input
+from ._operations import HANDLERS
+from ._registry import Entry, Registry
+from ._seeding import check_state, check_tags
+from ._service import Context
+from ._transitions import POLICIES
+from ._validation import check_input
 
 #: Environment a test gets while the fake is active: fake credentials and the fake's region.
 FAKE_CREDENTIALS = {
@@ -80,7 +81,7 @@ def check_setting(setting: str, value: object, argument: str | None = None) -> N
     >>> check_setting("polls", -1)
     Traceback (most recent call last):
     ...
-    pytest_appstream.errors.AppStreamUsageError: polls=-1 is not allowed; allowed: an int >= 0
+    pytest_appstream._errors.AppStreamUsageError: polls=-1 is not allowed; allowed: an int >= 0
     """
     argument = argument or setting
     if setting == "region" and not (isinstance(value, str) and REGION_NAME.fullmatch(value)):
@@ -194,8 +195,10 @@ class FakeAppStream:
                     of.on_region(ctx)
         return ctx
 
-    def handle(self, operation: str, params: dict[str, Any], region: str | None) -> tuple[int, Any]:
-        """Answer one call in wire form: (HTTP status, body). Used by :mod:`~pytest_appstream.wire`."""
+    def _handle(
+        self, operation: str, params: dict[str, Any], region: str | None
+    ) -> tuple[int, Any]:
+        """Answer one call in wire form: (HTTP status, body). Used by :mod:`~pytest_appstream._wire`."""
         ctx = self._context(region)
         with self.registry.lock:
             try:
@@ -226,7 +229,7 @@ class FakeAppStream:
             self._calls.append(Call(operation, params, None, ctx.region, ctx.account))
             return 200, body
 
-    def next_request_id(self) -> str:
+    def _next_request_id(self) -> str:
         """A deterministic ``x-amzn-RequestId`` (a UUID-shaped counter)."""
         return f"00000000-0000-4000-8000-{next(self._request_ids):012d}"
 

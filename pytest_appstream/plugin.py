@@ -20,10 +20,14 @@ import attrs
 import pytest
 from botocore.client import BaseClient
 
-from . import assertions, clients, wire
+from . import _assertions as assertions
+from . import _clients as clients
+from . import _wire as wire
 from ._data import entries, load
+from ._errors import AppStreamUsageError, did_you_mean
 from ._kinds import Kind, kind, kinds
-from .errors import AppStreamUsageError, did_you_mean
+from ._model import ImageBuilder
+from ._seeding import show
 from .fake import (
     ALLOWED_SETTINGS,
     FAKE_CREDENTIALS,
@@ -32,8 +36,6 @@ from .fake import (
     apply_environment,
     check_setting,
 )
-from .model import ImageBuilder
-from .seeding import show
 from .server import appstream_server  # noqa: F401  (defined beside the server it serves)
 from .stub import Stubber
 

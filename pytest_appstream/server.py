@@ -1,6 +1,6 @@
 """The fake behind a real HTTP endpoint, for clients outside the test process (AWS CLI, SDKs).
 
-The same :func:`~pytest_appstream.wire.answer` serves it, so an SDK pointed at the URL meets the
+The same :func:`~pytest_appstream._wire.answer` serves it, so an SDK pointed at the URL meets the
 same service as in-process clients; the caller's region comes from its SigV4 credential scope::
 
     with serve(fake) as url:
@@ -31,10 +31,10 @@ import attrs
 import pytest
 
 from ._data import seed_data
+from ._errors import AppStreamUsageError
 from ._kinds import kinds
-from .errors import AppStreamUsageError
+from ._wire import CONTENT_TYPE, TARGET_PREFIX, Backend, answer, encode, http_date
 from .fake import FAKE_CREDENTIALS, FakeAppStream
-from .wire import CONTENT_TYPE, TARGET_PREFIX, Backend, answer, encode, http_date
 
 #: The largest request body read, in bytes (AppStream's requests are a few kilobytes).
 MAX_BODY = 8 * 1024 * 1024
@@ -100,7 +100,7 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # headers and body leave at once, not 40 ms apart
     server: _HTTPServer
 
-    def handle(self) -> None:
+    def _handle(self) -> None:
         self.close_connection = True
         self.handle_one_request()
         while not self.close_connection and not self.server.owner.closing:
@@ -154,7 +154,7 @@ class _Handler(BaseHTTPRequestHandler):
         data = encode(_unknown_operation(target))
         return (
             400,
-            {"x-amzn-RequestId": backend.next_request_id(), "Content-Type": CONTENT_TYPE},
+            {"x-amzn-RequestId": backend._next_request_id(), "Content-Type": CONTENT_TYPE},
             data,
         )
 

@@ -48,9 +48,9 @@ from botocore.exceptions import (
 from botocore.model import Shape
 from botocore.validate import validate_parameters
 
-from . import wire
-from .errors import AppStreamUsageError
-from .faults import COMMON_ERRORS, DEFAULT_MESSAGES, names_in
+from . import _wire as wire
+from ._errors import AppStreamUsageError
+from ._faults import COMMON_ERRORS, DEFAULT_MESSAGES, names_in
 
 __all__ = ["ANY", "QueuedResponse", "Stubber"]
 

@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT))  # this checkout's package, even if another one is
 import botocore  # noqa: E402
 from botocore import xform_name  # noqa: E402
 
+from pytest_appstream._model import operation_names  # noqa: E402
 from pytest_appstream._operations import HANDLERS  # noqa: E402
-from pytest_appstream.model import operation_names  # noqa: E402
 
 HEADER = """\
 # Operations

@@ -13,7 +13,7 @@ from tests.fidelity import check_response
 
 @pytest.fixture(autouse=True)
 def _every_answer_is_model_valid(monkeypatch: pytest.MonkeyPatch) -> None:
-    original = FakeAppStream.handle
+    original = FakeAppStream._handle
 
     def checked(
         self: FakeAppStream, operation: str, params: dict[str, Any], region: str | None
@@ -22,4 +22,4 @@ def _every_answer_is_model_valid(monkeypatch: pytest.MonkeyPatch) -> None:
         check_response(operation, status, body)
         return status, body
 
-    monkeypatch.setattr(FakeAppStream, "handle", checked)
+    monkeypatch.setattr(FakeAppStream, "_handle", checked)

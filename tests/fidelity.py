@@ -13,8 +13,8 @@ from typing import Any
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 from botocore.validate import ParamValidator
 
-from pytest_appstream import model
-from pytest_appstream.faults import COMMON_ERRORS
+from pytest_appstream import _model as model
+from pytest_appstream._faults import COMMON_ERRORS
 
 #: Codes the fake may answer besides the modeled and common ones (unimplemented operations).
 FAKE_ONLY_CODES = ("UnsupportedOperation", "UnknownOperationException", "SerializationException")

@@ -18,7 +18,8 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from pytest_appstream import FakeAppStream, wire
+from pytest_appstream import FakeAppStream
+from pytest_appstream import _wire as wire
 
 if importlib.util.find_spec("aiobotocore") is None:
     if os.environ.get("PYTEST_APPSTREAM_REQUIRE_AIO") == "1":
@@ -266,7 +267,7 @@ def test_throttled(appstream):
 
 
 def test_outside_the_fake_is_blocked():
-    from pytest_appstream.wire import RealCallBlockedError
+    from pytest_appstream._wire import RealCallBlockedError
 
     with pytest.raises(RealCallBlockedError):
         asyncio.run(builder_states())

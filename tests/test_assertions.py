@@ -17,19 +17,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pytest_appstream import AppStreamUsageError, Call, FakeAppStream, ImageBuilder, Transition
-from pytest_appstream.assertions import MAX_LISTED_CALLS, compare_builders
-from pytest_appstream.model import builder_states
+from pytest_appstream._assertions import MAX_LISTED_CALLS, compare_builders
+from pytest_appstream._model import builder_states
 from pytest_appstream.plugin import pytest_assertrepr_compare
 
 ACCOUNT = "123456789012"
 
 
 def stop(fake: FakeAppStream, name: str, region: str | None = None) -> dict:
-    return fake.handle("StopImageBuilder", {"Name": name}, region)[1]
+    return fake._handle("StopImageBuilder", {"Name": name}, region)[1]
 
 
 def describe(fake: FakeAppStream, **params: object) -> dict:
-    return fake.handle("DescribeImageBuilders", dict(params), None)[1]
+    return fake._handle("DescribeImageBuilders", dict(params), None)[1]
 
 
 def delete(fake: FakeAppStream, name: str) -> None:
@@ -680,7 +680,7 @@ def test_a_mistake_in_an_assertion_points_at_the_users_line(pytester: pytest.Pyt
         [
             *literal('>       appstream.assert_state("b", "STOPED")'),
             literal(
-                "E       pytest_appstream.errors.AppStreamUsageError: state='STOPED' is not an image "
+                "E       pytest_appstream._errors.AppStreamUsageError: state='STOPED' is not an image "
                 "builder state (did you mean 'STOPPED'?); allowed: PENDING, UPDATING_AGENT, RUNNING,"
             )[0]
             + "*, or None (deleted)",
@@ -692,7 +692,7 @@ def test_a_mistake_in_an_assertion_points_at_the_users_line(pytester: pytest.Pyt
     result.stdout.fnmatch_lines(
         literal(
             '>       appstream.assert_transitions("ghost", ["RUNNING"])',
-            "E       pytest_appstream.errors.AppStreamUsageError: no image builder named 'ghost' "
+            "E       pytest_appstream._errors.AppStreamUsageError: no image builder named 'ghost' "
             "in 123456789012/us-east-1; live builders: none",
         ),
         consecutive=True,
@@ -700,7 +700,7 @@ def test_a_mistake_in_an_assertion_points_at_the_users_line(pytester: pytest.Pyt
     result.stdout.fnmatch_lines(
         [
             *literal('>       appstream.assert_not_called("stop_builder")'),
-            "E       pytest_appstream.errors.AppStreamUsageError: operation='stop_builder' is not an "
+            "E       pytest_appstream._errors.AppStreamUsageError: operation='stop_builder' is not an "
             "AppStream operation*; allowed: any of the * operations of the botocore AppStream model*",
         ],
         consecutive=True,
@@ -708,7 +708,7 @@ def test_a_mistake_in_an_assertion_points_at_the_users_line(pytester: pytest.Pyt
     result.stdout.fnmatch_lines(
         literal(
             '>       appstream.assert_called("stop_image_builder", times="1")',
-            "E       pytest_appstream.errors.AppStreamUsageError: times='1' must be an int >= 0, "
+            "E       pytest_appstream._errors.AppStreamUsageError: times='1' must be an int >= 0, "
             "or None (at least once)",
         ),
         consecutive=True,

@@ -42,8 +42,8 @@ def fake_with_state() -> FakeAppStream:
     fake = FakeAppStream(transitions="manual")
     fake.add_builder("b")
     fake.add_builder("s", state="STOPPED", description="seeded stopped")
-    fake.handle("StopImageBuilder", {"Name": "b"}, None)  # b: STOPPING, pending -> STOPPED
-    fake.handle("StopImageBuilder", {"Name": "ghost"}, None)  # an error call
+    fake._handle("StopImageBuilder", {"Name": "b"}, None)  # b: STOPPING, pending -> STOPPED
+    fake._handle("StopImageBuilder", {"Name": "ghost"}, None)  # an error call
     fake.inject("describe_image_builders", "ResourceNotFoundException", name="s", times=2)
     return fake
 
@@ -221,7 +221,7 @@ def test_the_fake_still_works_after_every_wrong_call() -> None:
             row.call(fake)
     fake.advance("b")
     fake.set_state("b", "RUNNING")
-    assert fake.handle("StopImageBuilder", {"Name": "b"}, None)[0] == 200
+    assert fake._handle("StopImageBuilder", {"Name": "b"}, None)[0] == 200
     assert fake.states("b") == ["RUNNING", "STOPPING", "STOPPED", "RUNNING", "STOPPING"]
     assert len(fake.calls) == 3
 
@@ -248,7 +248,7 @@ def test_a_when_predicate_that_raises_is_a_clear_error_and_changes_nothing() -> 
     with pytest.raises(
         AppStreamUsageError, match=r"when= predicate .*StopImageBuilder.* raised KeyError: 'Nope'"
     ):
-        fake.handle("StopImageBuilder", {"Name": "s"}, None)
+        fake._handle("StopImageBuilder", {"Name": "s"}, None)
     assert snapshot(fake) == before
     assert fault.used == 0
 

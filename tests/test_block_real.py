@@ -1,6 +1,6 @@
 """The safety net: ``--appstream-block-real`` / ini ``appstream_block_real = true``.
 
-With it, an AppStream call outside the fake raises :class:`~pytest_appstream.wire.RealCallBlockedError`
+With it, an AppStream call outside the fake raises :class:`~pytest_appstream._wire.RealCallBlockedError`
 instead of reaching AWS; other services still reach the network; calls inside a test with the fixture
 are answered. Every client points at a closed port on 127.0.0.1, so "reaching AWS" shows as
 ``EndpointConnectionError`` and nothing ever leaves the machine.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_appstream import wire
+from pytest_appstream import _wire as wire
 
 QUIET = ("-p", "no:randomly", "-p", "no:cacheprovider", "-p", "no:hypothesispytest")
 
@@ -25,7 +25,7 @@ import pytest
 from botocore.config import Config
 
 from pytest_appstream import FakeAppStream
-from pytest_appstream.wire import RealCallBlockedError
+from pytest_appstream._wire import RealCallBlockedError
 
 BLOCKED = os.environ["EXPECT_BLOCKED"] == "1"
 SESSION = botocore.session.get_session()

@@ -31,7 +31,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from pytest_appstream import FakeAppStream, _image_builders, _operations
-from pytest_appstream.model import Transition, modeled_errors
+from pytest_appstream._model import Transition, modeled_errors
 
 THREADS = 8
 OPERATIONS_PER_THREAD = 500

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from pytest_appstream._image_builders import STABLE_STATES
-from pytest_appstream.model import builder_states
+from pytest_appstream._model import builder_states
 
 
 def run(pytester: pytest.Pytester, source: str, *args: str) -> pytest.RunResult:
@@ -45,7 +45,7 @@ def test_errors_are_the_modeled_exceptions_with_http_400(pytester: pytest.Pytest
         """
         import pytest
         from botocore.exceptions import ClientError
-        from pytest_appstream.model import builder_states
+        from pytest_appstream._model import builder_states
 
         def test_unknown_name(appstream_client):
             with pytest.raises(appstream_client.exceptions.ResourceNotFoundException) as info:

@@ -15,7 +15,7 @@ from botocore.client import BaseClient
 
 from pytest_appstream import AppStreamUsageError, FakeAppStream
 from pytest_appstream._image_builders import DURATIONS
-from pytest_appstream.model import botocore_session
+from pytest_appstream._model import botocore_session
 
 UTC = datetime.timezone.utc
 NEW_YEAR = datetime.datetime(2026, 1, 1, tzinfo=UTC)

@@ -156,7 +156,7 @@ CONFIG_BLOCKS = [
 ]
 #: Reads back, inside a test, each setting a configuration block may set.
 SETTING_PROBE = """
-from pytest_appstream import wire
+from pytest_appstream import _wire as wire
 
 def test_settings(appstream):
     seen = {

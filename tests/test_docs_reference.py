@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 
 import pytest_appstream
 from pytest_appstream import FakeAppStream, _image_builders, _operations, plugin
-from pytest_appstream.model import builder_states
+from pytest_appstream._model import builder_states
 
 API = (Path(__file__).resolve().parent.parent / "docs" / "api.md").read_text(encoding="utf-8")
 
@@ -34,7 +34,7 @@ def test_every_public_name_is_documented(name: str) -> None:
 MODULES = [
     m.name
     for m in pkgutil.iter_modules(pytest_appstream.__path__, "pytest_appstream.")
-    if m.name != "pytest_appstream.seeding"
+    if m.name != "pytest_appstream._seeding"
 ]
 
 

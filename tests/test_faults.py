@@ -12,8 +12,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from pytest_appstream import AppStreamUsageError, FakeAppStream
-from pytest_appstream.faults import COMMON_ERRORS, FaultQueue, make_fault
-from pytest_appstream.model import botocore_session, modeled_errors, operation_names
+from pytest_appstream._faults import COMMON_ERRORS, FaultQueue, make_fault
+from pytest_appstream._model import botocore_session, modeled_errors, operation_names
 
 
 def run(pytester: pytest.Pytester, source: str, *args: str) -> pytest.RunResult:

@@ -10,7 +10,7 @@ from botocore.client import BaseClient
 
 from pytest_appstream import AppStreamUsageError, FakeAppStream
 from pytest_appstream._images import PUBLIC_IMAGES, public_platform
-from pytest_appstream.model import botocore_session
+from pytest_appstream._model import botocore_session
 
 ACCOUNT = "123456789012"
 W22 = "AppStream-WinServer2022-06-12-2023"
@@ -23,7 +23,7 @@ def client(region: str = "us-east-1") -> BaseClient:
 
 
 def call(fake: FakeAppStream, operation: str, **params: Any) -> tuple[int, dict[str, Any]]:
-    return fake.handle(operation, params, None)
+    return fake._handle(operation, params, None)
 
 
 def error(fake: FakeAppStream, operation: str, **params: Any) -> tuple[str, str]:
@@ -74,7 +74,7 @@ def test_every_region_lists_awss_public_images_per_platform() -> None:
         )
         assert public_platform(image["Name"]) == image["Platform"]
         assert "BaseImageArn" not in image  # public images have none
-    eu = fake.handle("DescribeImages", {"Names": [W22]}, "eu-west-1")[1]["Images"][0]
+    eu = fake._handle("DescribeImages", {"Names": [W22]}, "eu-west-1")[1]["Images"][0]
     assert eu["Arn"] == f"arn:aws:appstream:eu-west-1::image/{W22}"
 
 
@@ -295,7 +295,7 @@ def test_copy_image_appears_copying_in_the_destination_region() -> None:
     )
     fake.advance()
     fake.images.assert_transitions("golden", [None, "COPYING", "AVAILABLE"][1:], region="eu-west-1")
-    eu = fake.handle("ListTagsForResource", {"ResourceArn": copied.arn}, "eu-west-1")[1]
+    eu = fake._handle("ListTagsForResource", {"ResourceArn": copied.arn}, "eu-west-1")[1]
     assert eu == {"Tags": {}}  # tags are not copied
     code, _ = error(
         fake,

@@ -24,7 +24,7 @@ from pathlib import Path
 import botocore.session
 import pytest
 
-from pytest_appstream import wire
+from pytest_appstream import _wire as wire
 
 # A module-level client, created before any test and shared by all of them.
 SHARED = botocore.session.get_session().create_client("appstream", region_name="us-east-1")
@@ -53,7 +53,7 @@ import os
 import pytest
 
 from conftest import HITS, SHARED
-from pytest_appstream import wire
+from pytest_appstream import _wire as wire
 
 M = {m}
 REGIONS = ["us-east-1", "eu-west-1"]

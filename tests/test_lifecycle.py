@@ -1,6 +1,6 @@
 """The image-builder lifecycle: create, start, delete, streaming URL, tags, set_state, validation.
 
-Unit tests answer calls with ``FakeAppStream.handle`` (the wire form, every answer checked against
+Unit tests answer calls with ``FakeAppStream._handle`` (the wire form, every answer checked against
 the model by conftest); the pytester tests run inner pytest sessions as users do.
 """
 
@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 
 from pytest_appstream import AppStreamUsageError, FakeAppStream, Transition
+from pytest_appstream._errors import ServiceError
 from pytest_appstream._image_builders import ACTIONS, STABLE_STATES
+from pytest_appstream._model import builder_members, builder_states, modeled_errors, operation_names
 from pytest_appstream._operations import HANDLERS
-from pytest_appstream.errors import ServiceError
-from pytest_appstream.model import builder_members, builder_states, modeled_errors, operation_names
-from pytest_appstream.validation import check_input, compiled, java
+from pytest_appstream._validation import check_input, compiled, java
 
 INTERMEDIATE = [s for s in builder_states() if s not in STABLE_STATES]
 #: The fakes of this module are frozen here: times are compared exactly, whatever the load.
@@ -27,7 +27,7 @@ NOW = datetime.datetime(2026, 6, 1, 9, 30, tzinfo=datetime.timezone.utc)
 
 
 def call(fake: FakeAppStream, operation: str, **params: Any) -> tuple[int, dict[str, Any]]:
-    return fake.handle(operation, params, None)
+    return fake._handle(operation, params, None)
 
 
 def ok(fake: FakeAppStream, operation: str, **params: Any) -> dict[str, Any]:
@@ -141,7 +141,7 @@ def test_a_refused_start_leaves_the_agent_version_alone() -> None:
 
 def test_create_answers_pending_with_realistic_values() -> None:
     fake = FakeAppStream(region="eu-west-1", account_id="111122223333", now=NOW)
-    status, body = fake.handle(
+    status, body = fake._handle(
         "CreateImageBuilder",
         {
             "Name": "golden",
@@ -328,7 +328,7 @@ def test_streaming_url_is_plausible_and_expires_after_validity(validity: int | N
     fake = FakeAppStream(region="eu-central-1", now=NOW)
     fake.add_builder("b")
     params = {"Name": "b"} if validity is None else {"Name": "b", "Validity": validity}
-    status, body = fake.handle("CreateImageBuilderStreamingURL", params, None)
+    status, body = fake._handle("CreateImageBuilderStreamingURL", params, None)
     assert status == 200
     expected_expiry = NOW + datetime.timedelta(seconds=validity or 3600)
     assert body["Expires"] == expected_expiry
@@ -603,7 +603,7 @@ def test_java_patterns_mean_what_they_mean_in_java() -> None:
 
 
 def test_every_pattern_of_the_model_compiles() -> None:
-    from pytest_appstream.model import service_model
+    from pytest_appstream._model import service_model
 
     model = service_model()
     patterns = {

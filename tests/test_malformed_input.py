@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from pytest_appstream import wire
+from pytest_appstream import _wire as wire
+from pytest_appstream._validation import check_input
 from pytest_appstream.fake import FakeAppStream
-from pytest_appstream.validation import check_input
 
 IMAGE = "AppStream-WinServer2019-06-12-2023"
 

@@ -12,8 +12,8 @@ from typing import Any
 import botocore
 import pytest
 
+from pytest_appstream._model import operation_names
 from pytest_appstream._operations import HANDLERS
-from pytest_appstream.model import operation_names
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "operations_table.py"

@@ -25,7 +25,8 @@ from botocore.exceptions import ClientError
 from botocore.retries import adaptive, standard
 from botocore.retries.bucket import TokenBucket
 
-from pytest_appstream import FakeAppStream, wire
+from pytest_appstream import FakeAppStream
+from pytest_appstream import _wire as wire
 
 # -- 200 throttled tests in a row: the last behaves as the first ----------------------------------
 

@@ -11,9 +11,10 @@ from typing import Any
 import botocore
 import pytest
 
-from pytest_appstream import AppStreamUsageError, FakeAppStream, seeding
-from pytest_appstream.model import builder_states, field_names, shape
-from pytest_appstream.seeding import build_builder, check_fields, check_name
+from pytest_appstream import AppStreamUsageError, FakeAppStream
+from pytest_appstream import _seeding as seeding
+from pytest_appstream._model import builder_states, field_names, shape
+from pytest_appstream._seeding import build_builder, check_fields, check_name
 from tests.fidelity import wire_problems
 
 
@@ -804,8 +805,8 @@ def test_a_marker_written_on_a_test_that_never_uses_the_fake_is_an_error(
 
 
 def test_the_agent_version_latest_is_resolved_as_the_service_does() -> None:
-    from pytest_appstream.model import builder_members
-    from pytest_appstream.seeding import DEFAULT_AGENT_VERSION
+    from pytest_appstream._model import builder_members
+    from pytest_appstream._seeding import DEFAULT_AGENT_VERSION
 
     latest = seed(appstream_agent_version="LATEST")
     assert latest.to_response()["AppstreamAgentVersion"] == DEFAULT_AGENT_VERSION

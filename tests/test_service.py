@@ -6,15 +6,15 @@ import pytest
 
 from pytest_appstream import FakeAppStream
 from pytest_appstream._image_builders import STABLE_STATES
-from pytest_appstream.model import builder_states
+from pytest_appstream._model import builder_states
 
 
 def stop(fake: FakeAppStream, name: str) -> tuple[int, dict]:
-    return fake.handle("StopImageBuilder", {"Name": name}, None)
+    return fake._handle("StopImageBuilder", {"Name": name}, None)
 
 
 def describe(fake: FakeAppStream, **params: object) -> tuple[int, dict]:
-    return fake.handle("DescribeImageBuilders", dict(params), None)
+    return fake._handle("DescribeImageBuilders", dict(params), None)
 
 
 def expected_stop(state: str) -> str | None:
@@ -201,12 +201,12 @@ def test_describe_rejects_bad_paging(params: dict, fragment: str) -> None:
 def test_regions_are_separate_registries() -> None:
     fake = FakeAppStream(region="us-east-1")
     fake.add_builder("b")
-    _, body = fake.handle("StopImageBuilder", {"Name": "b"}, "eu-west-1")
+    _, body = fake._handle("StopImageBuilder", {"Name": "b"}, "eu-west-1")
     assert body["__type"] == "ResourceNotFoundException"
     assert fake.calls[-1].region == "eu-west-1"
 
 
 def test_unimplemented_operation_says_so() -> None:
-    status, body = FakeAppStream().handle("DescribeFleets", {}, None)
+    status, body = FakeAppStream()._handle("DescribeFleets", {}, None)
     assert status == 400 and body["__type"] == "UnsupportedOperation"
     assert "does not implement DescribeFleets" in body["message"]

@@ -30,7 +30,7 @@ from hypothesis.stateful import (
 )
 
 from pytest_appstream import AppStreamUsageError, FakeAppStream, Transition
-from pytest_appstream.model import builder_states
+from pytest_appstream._model import builder_states
 from tests.fidelity import check_response
 
 STATES = builder_states()
@@ -184,7 +184,7 @@ class Lifecycle(RuleBasedStateMachine):
         """Answer one call; check its outcome, its model validity, and that a failure changed
         nothing (unless a due transition completed when it read the builder)."""
         before = self.snapshot()
-        status, body = self.fake.handle(operation, params, None)
+        status, body = self.fake._handle(operation, params, None)
         check_response(operation, status, body)
         assert (body.get("__type") if status != 200 else None) == error, (operation, body)
         assert self.fake.calls[-1].error_code == error

@@ -19,10 +19,10 @@ from botocore.endpoint import Endpoint
 from botocore.hooks import HierarchicalEmitter
 from botocore.signers import RequestSigner
 
-from pytest_appstream import wire
+from pytest_appstream import _wire as wire
 from pytest_appstream.fake import FAKE_CREDENTIALS, FakeAppStream
 
-#: The botocore attributes pytest_appstream.wire patches, and where botocore defines them.
+#: The botocore attributes pytest_appstream._wire patches, and where botocore defines them.
 BOTOCORE_OWN = [
     (HierarchicalEmitter, "emit", "botocore.hooks"),
     (Endpoint, "_send", "botocore.endpoint"),
@@ -163,7 +163,7 @@ SCENARIOS: dict[str, tuple[str, dict[str, int], bool]] = {
     ),
     "with-block and activate() inside the fixture's test": (
         """
-        from pytest_appstream import wire
+        from pytest_appstream import _wire as wire
         def test_it(appstream):
             with appstream:
                 appstream.activate()

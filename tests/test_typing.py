@@ -19,7 +19,7 @@ from botocore.model import ServiceModel
 from packaging.version import Version
 
 from pytest_appstream import _literals
-from pytest_appstream.model import builder_states, operation_names, service_model
+from pytest_appstream._model import builder_states, operation_names, service_model
 from tests.test_docs_examples import code_blocks
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,7 +1,7 @@
 """The quick check of valid input agrees with the detailed walk that words AWS's errors.
 
 The quick yes is also a promise that the handler can take the value as it is: no null and no
-unknown member to drop (what :func:`~pytest_appstream.validation.cleaned` would change).
+unknown member to drop (what :func:`~pytest_appstream._validation.cleaned` would change).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from botocore.model import ListShape, MapShape, Shape, StructureShape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pytest_appstream._model import operation
 from pytest_appstream._operations import HANDLERS
-from pytest_appstream.model import operation
-from pytest_appstream.validation import cleaned, problems, valid, wrong_type
+from pytest_appstream._validation import cleaned, problems, valid, wrong_type
 
 ANY_SCALAR = st.one_of(
     st.none(),

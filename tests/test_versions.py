@@ -9,7 +9,7 @@ from pathlib import Path
 import botocore.session
 import pytest
 
-from pytest_appstream import wire
+from pytest_appstream import _wire as wire
 
 ROOT = Path(__file__).parent.parent
 GUIDE = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from pytest_appstream import FakeAppStream, wire
+from pytest_appstream import FakeAppStream
+from pytest_appstream import _wire as wire
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"null", b"[]", b'"x"'])

@@ -5,7 +5,7 @@ tests are collected, so operations added later are fuzzed without editing this f
 values built from its input shape: mostly well-shaped, with nulls, wrong types, unknown members,
 garbage page tokens, numbers past Java's ranges, empty and long strings and unicode mixed in at
 every depth. Each goes to a fake seeded with builders in assorted states, two ways: as a raw
-JSON 1.1 body through :func:`pytest_appstream.wire.answer` (an HTTP client, another SDK), and
+JSON 1.1 body through :func:`pytest_appstream._wire.answer` (an HTTP client, another SDK), and
 through a botocore client with ``parameter_validation=False``. For each call:
 
 - no Python exception escapes the fake;
@@ -40,10 +40,11 @@ from botocore.validate import ParamValidator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pytest_appstream import model, wire
+from pytest_appstream import _model as model
+from pytest_appstream import _wire as wire
+from pytest_appstream._faults import COMMON_ERRORS
 from pytest_appstream._operations import HANDLERS
 from pytest_appstream.fake import FakeAppStream
-from pytest_appstream.faults import COMMON_ERRORS
 from tests.fidelity import check_response
 
 settings.register_profile(
@@ -216,9 +217,11 @@ class RecordingFake(FakeAppStream):
         super().__init__(region=REGION, account_id=ACCOUNT, transitions="manual")
         self.escaped: list[BaseException] = []
 
-    def handle(self, operation: str, params: dict[str, Any], region: str | None) -> tuple[int, Any]:
+    def _handle(
+        self, operation: str, params: dict[str, Any], region: str | None
+    ) -> tuple[int, Any]:
         try:
-            status, body = super().handle(operation, params, region)
+            status, body = super()._handle(operation, params, region)
         except BaseException as error:
             self.escaped.append(error)
             raise

@@ -19,8 +19,8 @@ from sphinx.util.docutils import SphinxDirective
 
 from pytest_appstream import _image_builders as service
 from pytest_appstream import plugin
+from pytest_appstream._model import builder_states, modeled_errors
 from pytest_appstream._operations import HANDLERS
-from pytest_appstream.model import builder_states, modeled_errors
 
 
 def _row(cells: list[str]) -> str:

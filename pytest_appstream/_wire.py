@@ -53,10 +53,12 @@ SIGNING_NAME = "appstream"
 class Backend(Protocol):
     """What answers requests: the :class:`~pytest_appstream.FakeAppStream` of the test."""
 
-    def handle(self, operation: str, params: dict[str, Any], region: str | None) -> tuple[int, Any]:
+    def _handle(
+        self, operation: str, params: dict[str, Any], region: str | None
+    ) -> tuple[int, Any]:
         """Answer one call: the HTTP status and the JSON-ready body."""
 
-    def next_request_id(self) -> str:
+    def _next_request_id(self) -> str:
         """A fresh ``x-amzn-RequestId``."""
 
     @property
@@ -143,12 +145,12 @@ def answer(
         status, payload = 400, {"__type": "SerializationException", "message": "Invalid JSON"}
     else:
         region = _region_of(_text(headers.get("Authorization")))
-        status, payload = backend.handle(operation, params, region)
+        status, payload = backend._handle(operation, params, region)
     data = encode(payload)
     return (
         status,
         {
-            "x-amzn-RequestId": backend.next_request_id(),
+            "x-amzn-RequestId": backend._next_request_id(),
             "Content-Type": CONTENT_TYPE,
             "Content-Length": str(len(data)),
             "Date": http_date(backend.clock.now().timestamp()),

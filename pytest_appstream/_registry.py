@@ -4,7 +4,7 @@ Every read and write happens under :attr:`Registry.lock` (re-entrant), so a call
 sees and leaves a consistent registry. History outlives a deleted resource. ``kind`` is the
 kind's collection name (``"builders"``, the default, ``"images"``, ...).
 
->>> from pytest_appstream.model import ImageBuilder
+>>> from pytest_appstream._model import ImageBuilder
 >>> r = Registry()
 >>> with r.lock:
 ...     _ = r.seed("123456789012", "us-east-1", ImageBuilder(name="b", arn="arn:...", state="RUNNING"))
@@ -22,8 +22,8 @@ from typing import Any, cast
 
 import attrs
 
-from .model import Record, Transition
-from .transitions import Pending
+from ._model import Record, Transition
+from ._transitions import Pending
 
 Key = tuple[str, str, str]
 BUILDERS = "builders"

@@ -3,7 +3,7 @@
 Creating a client costs ~1.4 ms (a session ~150 ms), too much for every test of a large suite, so
 the plugin keeps one client per region and, after each test, undoes what the test did to it:
 handlers it registered (a Stubber, an ``after-call`` hook) and attributes it set. Its retry memory
-(retry quota, rate limiter) is renewed by :mod:`~pytest_appstream.wire` at each activation of a
+(retry quota, rate limiter) is renewed by :mod:`~pytest_appstream._wire` at each activation of a
 fake, as every AppStream client's is.
 
 >>> client = lease("us-east-1")
@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 from botocore.client import BaseClient
 
-from .model import SERVICE_NAME, botocore_session
+from ._model import SERVICE_NAME, botocore_session
 
 #: Credentials of the fixture's client; AppStream requests to the fake are never signed.
 FAKE_KEY_ID = FAKE_SECRET = "testing"

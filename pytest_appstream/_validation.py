@@ -33,8 +33,8 @@ from typing import Any
 
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
-from .errors import ServiceError
-from .model import operation
+from ._errors import ServiceError
+from ._model import operation
 
 #: JSON types of the model's scalar types (a bool is not a number on the wire).
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
@@ -76,7 +76,7 @@ def check_input(operation_name: str, params: Any) -> Any:
     >>> check_input("StopImageBuilder", {"Name": None})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    pytest_appstream.errors.ServiceError: ValidationException: ... Value null at 'name' ...
+    pytest_appstream._errors.ServiceError: ValidationException: ... Value null at 'name' ...
     """
     shape = operation(operation_name).input_shape
     if shape is None:

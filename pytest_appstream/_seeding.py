@@ -23,8 +23,8 @@ from botocore import xform_name
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 from botocore.utils import parse_timestamp
 
-from .errors import AppStreamUsageError
-from .model import (
+from ._errors import AppStreamUsageError
+from ._model import (
     RECORD_FIELDS,
     ImageBuilder,
     builder_states,
@@ -34,7 +34,7 @@ from .model import (
     operation,
     shape,
 )
-from .validation import problems
+from ._validation import problems
 
 #: Seeded builders are created one minute apart from this instant (deterministic responses).
 BASE_CREATED_TIME = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)

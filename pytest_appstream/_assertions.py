@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from botocore import xform_name
 
-from .errors import AppStreamUsageError
-from .model import Call, ImageBuilder, builder_states, operation, operation_name
-from .model import operation_names as _operation_names
+from ._errors import AppStreamUsageError
+from ._model import Call, ImageBuilder, builder_states, operation, operation_name
+from ._model import operation_names as _operation_names
 
 if TYPE_CHECKING:
     from ._collections import Collection

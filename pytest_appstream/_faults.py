@@ -24,9 +24,9 @@ from typing import Any, cast
 import attrs
 from botocore import xform_name
 
-from .errors import AppStreamUsageError
-from .model import REGION_NAME, modeled_errors, operation_name, operation_names, service_model
-from .seeding import check_name
+from ._errors import AppStreamUsageError
+from ._model import REGION_NAME, modeled_errors, operation_name, operation_names, service_model
+from ._seeding import check_name
 
 Predicate = Callable[[Mapping[str, Any]], object]
 
