@@ -432,12 +432,14 @@ def _own(ctx: Context, name: str, operation: str) -> Entry:
 
 
 def users_of(ctx: Context, arn: str) -> list[str]:
-    """What live resources are made from the image ``arn`` (``image builder b``, ...)."""
+    """What live resources are made from the image ``arn`` (``image builder b``, ...), as a read
+    sees them now (a deletion that is due has completed)."""
     found = []
     for of in kinds():
-        for entry in ctx.store(of).values():
-            if getattr(entry.record, "image_arn", None) == arn:
-                found.append(f"{of.label} {entry.name}")
+        for entry in list(ctx.store(of).values()):
+            live = settled(ctx, entry)
+            if live is not None and getattr(live.record, "image_arn", None) == arn:
+                found.append(f"{of.label} {live.name}")
     return found
 
 
@@ -572,8 +574,12 @@ MAX_SHARED_ACCOUNTS = 100
 
 
 def _shared(entry: Entry) -> dict[str, dict[str, bool]]:
-    shared: dict[str, dict[str, bool]] = entry.data.setdefault("shared", {})
-    return shared
+    """The accounts an image is shared with (a copy: a change is stored with :func:`_share`)."""
+    return dict(entry.data.get("shared", {}))
+
+
+def _share(entry: Entry, shared: dict[str, dict[str, bool]]) -> None:
+    entry.data["shared"] = shared
 
 
 def update_image_permissions(ctx: Context, params: Params) -> Response:
@@ -593,6 +599,7 @@ def update_image_permissions(ctx: Context, params: Params) -> Response:
             f"The image {name} is shared with {len(shared)} accounts, the most allowed.",
         )
     shared[account] = dict(params["ImagePermissions"])
+    _share(entry, shared)
     return {}
 
 
@@ -607,6 +614,7 @@ def delete_image_permissions(ctx: Context, params: Params) -> Response:
             f"The image {name} is not shared with account {account}.",
         )
     del shared[account]
+    _share(entry, shared)
     return {}
 
 

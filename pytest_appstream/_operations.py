@@ -7,11 +7,17 @@
 from __future__ import annotations
 
 from . import _image_builders, _images, _service
+from ._model import operation_names
 from ._service import Handler
 
-#: The operations the fake implements, by AWS name.
+#: The operations the fake implements, by AWS name: those the installed model has (an older
+#: botocore lacks some: its clients cannot call them, and the docs do not list them).
 HANDLERS: dict[str, Handler] = {
-    **_image_builders.HANDLERS,
-    **_images.HANDLERS,
-    **_service.HANDLERS,
+    operation: handler
+    for operation, handler in {
+        **_image_builders.HANDLERS,
+        **_images.HANDLERS,
+        **_service.HANDLERS,
+    }.items()
+    if operation in operation_names()
 }

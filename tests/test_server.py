@@ -330,7 +330,7 @@ def test_an_exception_in_the_fake_is_answered_as_internal_failure(
     def broken(*args: object) -> Any:
         raise kind("boom")
 
-    monkeypatch.setattr(fake, "handle", broken)
+    monkeypatch.setattr(fake, "_handle", broken)
     status, _, error = request(
         server.url, "POST", "/", b"{}", {"X-Amz-Target": TARGET + "DescribeImageBuilders"}
     )

@@ -20,9 +20,8 @@ docs/state-rules.md, not from the fake's rule tables. After every step:
   histories are the same before and after.
 
 Where AWS documents nothing (which error a refusal answers, the order of checks) the reference
-follows the choice docs/state-rules.md states; each such rule says "ours". Two defects of the fake
-found here are pinned by the ``xfail(strict=True)`` tests at the end; the machine steers around
-them (see :data:`PUBLIC_IN_CATALOG` and :func:`_data`).
+follows the choice docs/state-rules.md states; each such rule says "ours". The defects of the
+fake this machine found have regression tests at the end.
 
 Deterministic and bounded (``derandomize``, no example database): a few seconds.
 ``KINDS_EXAMPLES=500 pytest tests/test_state_machine_kinds.py`` explores more.
@@ -48,7 +47,7 @@ from hypothesis.stateful import (
 
 from pytest_appstream import AppStreamUsageError, FakeAppStream, Transition
 from pytest_appstream._kinds import kinds
-from pytest_appstream.model import modeled_errors
+from pytest_appstream._model import modeled_errors
 from tests.fidelity import check_response
 
 ACCOUNT = "123456789012"
@@ -282,9 +281,8 @@ class World:
 
 
 def _data(data: dict[str, Any]) -> dict[str, Any]:
-    """``entry.data`` as compared: an empty sharing map counts as none (a failed
-    DeleteImagePermissions leaves one behind: see test_a_failed_delete_image_permissions_...)."""
-    return {k: v for k, v in data.items() if not (k == "shared" and v == {})}
+    """``entry.data`` as compared (a copy)."""
+    return dict(data)
 
 
 class Kinds(RuleBasedStateMachine):
@@ -320,7 +318,7 @@ class Kinds(RuleBasedStateMachine):
         self.world.seeds[("images", HOME, SHARED)] = "AVAILABLE"
         self.world.histories[("images", HOME, SHARED)] = []
         for region in REGIONS:  # AWS's catalog is there from the start: list it once
-            status, body = self.fake.handle("DescribeImages", {"Type": "PUBLIC"}, region)
+            status, body = self.fake._handle("DescribeImages", {"Type": "PUBLIC"}, region)
             assert status == 200
             assert PUBLIC_IN_CATALOG in [i["Name"] for i in body["Images"]]
 
@@ -358,7 +356,7 @@ class Kinds(RuleBasedStateMachine):
         """One call: its outcome is the reference's, its answer is model-valid, its error is
         modeled, and a failure changed nothing."""
         before = self.snapshot()
-        status, body = self.fake.handle(operation, params, region)
+        status, body = self.fake._handle(operation, params, region)
         check_response(operation, status, body)
         got = body.get("__type") if status != 200 else None
         assert got == error, (operation, params, region, body)
@@ -617,20 +615,14 @@ def test_the_path_checker_rejects_what_the_rules_forbid() -> None:
     assert valid("images", Transition(None, "COPYING", "CopyImage"))
 
 
-# -- defects of the fake, pinned (strict: they fail the suite once fixed, to be unmarked) --------
+# -- defects this machine found, fixed: their regression tests -----------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: a failed DeleteImagePermissions (image not shared with the account) leaves "
-    "entry.data['shared'] = {} behind: _images._shared() setdefaults before the check. Not "
-    "visible on the wire, but a failed call must change nothing",
-)
 def test_a_failed_delete_image_permissions_changes_nothing() -> None:
     fake = FakeAppStream(transitions="manual")
     fake.images.add("img1")
     before = copy.deepcopy(fake.images.entry("img1").data)
-    status, body = fake.handle(
+    status, body = fake._handle(
         "DeleteImagePermissions", {"Name": "img1", "SharedAccountId": "111122223333"}, None
     )
     assert (status, body["__type"]) == (400, "ResourceNotFoundException")
@@ -638,40 +630,28 @@ def test_a_failed_delete_image_permissions_changes_nothing() -> None:
 
 
 def _public_names(fake: FakeAppStream) -> list[str]:
-    status, body = fake.handle("DescribeImages", {"Type": "PUBLIC"}, None)
+    status, body = fake._handle("DescribeImages", {"Type": "PUBLIC"}, None)
     assert status == 200
     return [image["Name"] for image in body["Images"]]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: looking up a public name outside the catalog (DescribeImages Names=, "
-    "CreateImageBuilder ImageName=, even in a call that fails) adds it to the region's public "
-    "listing: DescribeImages(Type=PUBLIC) answers depend on earlier lookups",
-)
 def test_a_lookup_does_not_change_the_public_listing() -> None:
     fake = FakeAppStream(transitions="manual")
     listed = _public_names(fake)
-    status, body = fake.handle(
+    status, body = fake._handle(
         "DescribeImages", {"Names": ["AppStream-WinServer2016-01-01-2019", MISSING]}, None
     )
     assert (status, body["__type"]) == (400, "ResourceNotFoundException")
     assert _public_names(fake) == listed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: DeleteImage's in-use check reads the builders without completing their due "
-    "transitions: under 'immediate' a builder whose deletion is due (DescribeImageBuilders shows "
-    "it gone) still blocks DeleteImage with ResourceInUseException 'in use by image builder b'",
-)
 def test_a_deleted_builder_does_not_hold_its_image() -> None:
     fake = FakeAppStream(transitions="immediate")
     fake.images.add("img1")
     create = {"Name": "b", "InstanceType": "stream.standard.small", "ImageName": "img1"}
-    assert fake.handle("CreateImageBuilder", create, None)[0] == 200
+    assert fake._handle("CreateImageBuilder", create, None)[0] == 200
     fake.advance()
-    assert fake.handle("DeleteImageBuilder", {"Name": "b"}, None)[0] == 200
-    status, body = fake.handle("DeleteImage", {"Name": "img1"}, None)
+    assert fake._handle("DeleteImageBuilder", {"Name": "b"}, None)[0] == 200
+    status, body = fake._handle("DeleteImage", {"Name": "img1"}, None)
     assert status == 200, body
-    assert fake.handle("DescribeImageBuilders", {}, None)[1]["ImageBuilders"] == []
+    assert fake._handle("DescribeImageBuilders", {}, None)[1]["ImageBuilders"] == []
