@@ -104,7 +104,7 @@ def encode(body: Any) -> bytes:
     return _encoder.encode(body).encode()
 
 
-_date_cache: tuple[int, str] = (0, "")
+_date_cache: tuple[int, str] = (-1, "")
 
 
 def http_date(at: float | None = None) -> str:

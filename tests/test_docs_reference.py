@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 
 import pytest_appstream
 from pytest_appstream import FakeAppStream, _image_builders, _operations, plugin
-from pytest_appstream._model import builder_states
+from pytest_appstream._kinds import Kind, kind, kinds
 
 API = (Path(__file__).resolve().parent.parent / "docs" / "api.md").read_text(encoding="utf-8")
 
@@ -63,21 +63,24 @@ def _tables() -> ModuleType:
 
 
 TABLES = _tables()
+BUILDERS = kind("builders")
 CELLS = [
-    (operation, state)
-    for operation in _image_builders.ACTIONS
+    pytest.param(of, operation, state, id=f"{of.collection}-{operation}-{state}")
+    for of in kinds()
+    for operation in of.actions
     if operation in _operations.HANDLERS
-    for state in [*builder_states(), None]
+    for state in [*of.states, None]
 ]
 
 
-@pytest.mark.parametrize(("operation", "state"), CELLS)
+@pytest.mark.parametrize(("of", "operation", "state"), CELLS)
 def test_the_state_rule_table_says_what_the_fake_does(
-    appstream: FakeAppStream, appstream_client: Any, operation: str, state: str | None
+    appstream: FakeAppStream, appstream_client: Any, of: Kind, operation: str, state: str | None
 ) -> None:
-    """Each cell of docs/state-rules.md's generated table, checked against a real call."""
+    """Each cell of docs/state-rules.md's generated tables, checked against a real call."""
+    collection = appstream._collections[of.collection]
     if state is not None:
-        appstream.add_builder("b", state=state)
+        collection.add("b", state=state)
     method = getattr(appstream_client, xform_name(operation))
     try:
         answer = method(Name="b")
@@ -85,15 +88,16 @@ def test_the_state_rule_table_says_what_the_fake_does(
         seen = error.response["Error"]["Code"].removesuffix("Exception")
     else:
         appstream.advance()
-        after = appstream.builders.get("b")
-        seen = f"ok → {answer['ImageBuilder']['State']} → {after.state if after else 'gone'}"
-    assert seen == TABLES.outcome(operation, state)
+        after = collection.get("b")
+        shown = answer[of.record.SHAPE]["State"]
+        seen = f"ok → {shown} → {after.state if after else 'gone'}"
+    assert seen == TABLES.outcome(of, operation, state)
 
 
 def test_the_generated_tables_name_every_operation_and_marker() -> None:
-    rules = TABLES.state_rules()
+    rules = TABLES.state_rules(BUILDERS)
     assert all(op in rules for op in _image_builders.ACTIONS)
     assert all(f"\n| {state} |" in rules for state in _image_builders.STABLE_STATES)
     assert "PENDING" in rules and "\n| no such name" in rules
-    markers = TABLES.markers()
+    markers = TABLES.markers(BUILDERS)
     assert all(f"@pytest.mark.{name}(" in markers for name in plugin.MARKERS)

@@ -2,7 +2,7 @@
 
 In a page::
 
-    ```{appstream-table} state-rules
+    ```{appstream-table} state-rules images
     ```
 
 Each table is a function returning Markdown; add one to :data:`TABLES` to add a table.
@@ -17,9 +17,9 @@ from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from pytest_appstream import _image_builders as service
 from pytest_appstream import plugin
-from pytest_appstream._model import builder_states, modeled_errors
+from pytest_appstream._kinds import Kind, kind
+from pytest_appstream._model import modeled_errors
 from pytest_appstream._operations import HANDLERS
 
 
@@ -31,54 +31,58 @@ def _short(code: str) -> str:
     return code.removesuffix("Exception")
 
 
-def in_between_states() -> list[str]:
-    """Every state of the installed model in which no action is accepted."""
-    return [s for s in builder_states() if s not in service.STABLE_STATES]
+def in_between_states(of: Kind) -> list[str]:
+    """Every state of the installed model in which the kind accepts no action."""
+    return [s for s in of.states if of.in_between(s)]
 
 
-def outcome(operation: str, state: str | None) -> str:
-    """What ``operation`` does to a builder in ``state`` (``None``: no such builder), per ACTIONS."""
-    action = service.ACTIONS[operation]
+def outcome(of: Kind, operation: str, state: str | None) -> str:
+    """What ``operation`` does to a resource in ``state`` (``None``: none by that name)."""
+    action = of.actions[operation]
     if state is None:
         return "ResourceNotFound"
     if state in action.allowed:
         return f"ok → {action.via} → {action.to or 'gone'}"
-    if state in service.STABLE_STATES and action.refused:
+    if not of.in_between(state) and action.refused:
         return _short(action.refused)
     return "ConcurrentModification"
 
 
-def state_rules() -> str:
-    """The state-rule table: rows are builder states, columns the state-changing operations."""
-    operations = list(service.ACTIONS)
-    header = ["builder state when called"] + [
+def state_rules(of: Kind) -> str:
+    """The state-rule table of a kind: rows are its states, columns its state-changing operations."""
+    operations = list(of.actions)
+    header = [f"{of.label} state when called"] + [
         f"{op}" if op in HANDLERS else f"{op} (not implemented yet)" for op in operations
     ]
     lines = [_row(header), _row(["---"] * len(header))]
-    for state in service.STABLE_STATES:
-        lines.append(_row([state] + [outcome(op, state) for op in operations]))
+    for state in of.resting_states:
+        lines.append(_row([state] + [outcome(of, op, state) for op in operations]))
     groups: dict[tuple[str, ...], list[str]] = {}
-    for state in in_between_states():
-        groups.setdefault(tuple(outcome(op, state) for op in operations), []).append(state)
+    for state in in_between_states(of):
+        groups.setdefault(tuple(outcome(of, op, state) for op in operations), []).append(state)
     for cells, states in groups.items():
         label = states[0] if len(states) == 1 else f"any in-between state ({', '.join(states)})"
         lines.append(_row([label, *cells]))
     lines.append(
-        _row(["no such name in this account and region"] + [outcome(op, None) for op in operations])
+        _row(
+            ["no such name in this account and region"]
+            + [outcome(of, op, None) for op in operations]
+        )
     )
     return "\n".join(lines)
 
 
-def modeled_error_table() -> str:
-    """The errors each state-changing operation's botocore model lists."""
+def modeled_error_table(of: Kind) -> str:
+    """The errors each state-changing operation of a kind's botocore model lists."""
     lines = [_row(["operation", "errors its model lists"]), _row(["---", "---"])]
-    for op in service.ACTIONS:
+    for op in of.actions:
         lines.append(_row([op, ", ".join(modeled_errors(op))]))
     return "\n".join(lines)
 
 
-def markers() -> str:
+def markers(of: Kind) -> str:
     """Every marker the plugin registers, with its signature and help."""
+    del of
     lines = [_row(["marker", "what it does"]), _row(["---", "---"])]
     for text in plugin.MARKERS.values():
         signature, _, help_ = text.partition(": ")
@@ -86,19 +90,19 @@ def markers() -> str:
     return "\n".join(lines)
 
 
-def timed_durations() -> str:
-    """How long each in-between state lasts under the ``timed`` policy, with the source."""
+def timed_durations(of: Kind) -> str:
+    """How long each in-between state of a kind lasts under ``timed``, with the source."""
     lines = [_row(["in-between state", "lasts (fake's clock)", "source"]), _row(["---"] * 3)]
-    for state in in_between_states():
-        seconds, source = service.DURATIONS.get(
-            state, (service.DEFAULT_DURATION, "ours: AWS gives no figure")
+    for state in in_between_states(of):
+        seconds, source = of.durations.get(
+            state, (of.default_duration, "ours: AWS gives no figure")
         )
         lines.append(_row([state, f"{seconds // 60} min ({seconds} s)", source]))
     return "\n".join(lines)
 
 
-#: Table name -> generator of its Markdown text.
-TABLES: dict[str, Callable[[], str]] = {
+#: Table name -> generator of its Markdown text, for a kind.
+TABLES: dict[str, Callable[[Kind], str]] = {
     "state-rules": state_rules,
     "timed-durations": timed_durations,
     "modeled-errors": modeled_error_table,
@@ -107,16 +111,19 @@ TABLES: dict[str, Callable[[], str]] = {
 
 
 class AppStreamTable(SphinxDirective):
-    """``{appstream-table} NAME``: the generated table NAME, parsed as Markdown."""
+    """``{appstream-table} NAME [KIND]``: the generated table NAME of a kind (its collection
+    name; ``builders`` by default), parsed as Markdown."""
 
     required_arguments = 1
+    optional_arguments = 1
 
     def run(self) -> list[nodes.Node]:
         name = self.arguments[0]
         if name not in TABLES:
             raise self.error(f"unknown table {name!r}; known: {', '.join(TABLES)}")
         container = nodes.container()
-        self.state.nested_parse(StringList(TABLES[name]().splitlines()), 0, container)
+        of = kind(self.arguments[1] if len(self.arguments) > 1 else "builders")
+        self.state.nested_parse(StringList(TABLES[name](of).splitlines()), 0, container)
         return container.children
 
 
