@@ -19,16 +19,15 @@ fails, under ``transitions="manual"``, with::
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from botocore import xform_name
 
-from ._errors import AppStreamUsageError
-from ._model import Call, ImageBuilder, builder_states, operation, operation_name
+from ._errors import AppStreamUsageError, did_you_mean
+from ._model import Call, ImageBuilder, builder_states, operation
+from ._model import check_operation as _check_operation
 from ._model import operation_names as _operation_names
 
 if TYPE_CHECKING:
@@ -45,13 +44,6 @@ _DELETED = "(deleted)"
 # -- argument checks -------------------------------------------------------------------------
 
 
-def _did_you_mean(value: object, choices: Iterable[str]) -> str:
-    if not isinstance(value, str):
-        return ""
-    close = difflib.get_close_matches(value, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def check_operation(operation_: object) -> str:
     """The AWS name of an operation given in either spelling, or a clear usage error.
 
@@ -59,19 +51,13 @@ def check_operation(operation_: object) -> str:
     'StopImageBuilder'
     """
     __tracebackhide__ = True
-    if isinstance(operation_, str):
-        try:
-            return operation_name(operation_)
-        except KeyError:
-            pass
     every = _operation_names()
-    spellings = [*every, *(xform_name(op) for op in every)]
     builder_ops = [op for op in every if "ImageBuilder" in op]
-    raise AppStreamUsageError(
-        f"operation={operation_!r} is not an AppStream operation"
-        f"{_did_you_mean(operation_, spellings)}; allowed: any of the {len(every)} operations "
-        "of the botocore AppStream model, as StopImageBuilder or stop_image_builder; "
-        f"those on image builders: {', '.join(builder_ops)}"
+    return _check_operation(
+        operation_,
+        f": any of the {len(every)} operations of the botocore AppStream model, as "
+        "StopImageBuilder or stop_image_builder; those on image builders: "
+        f"{', '.join(builder_ops)}",
     )
 
 
@@ -85,7 +71,7 @@ def check_assert_state(
         return state
     article = "an" if label[0] in "aeiou" else "a"
     raise AppStreamUsageError(
-        f"{argument}={state!r} is not {article} {label} state{_did_you_mean(state, states)}; "
+        f"{argument}={state!r} is not {article} {label} state{did_you_mean(state, states)}; "
         f"allowed: {', '.join(states)}, or None (deleted)"
     )
 
@@ -104,7 +90,7 @@ def _check_params(aws: str, params: Mapping[str, Any]) -> None:
     for key in params:
         if key not in allowed:
             raise AppStreamUsageError(
-                f"{key}=...: {aws} has no parameter {key!r}{_did_you_mean(key, allowed)}; "
+                f"{key}=...: {aws} has no parameter {key!r}{did_you_mean(key, allowed)}; "
                 f"its parameters (wire names, as the client takes them): "
                 f"{', '.join(allowed) or 'none'}"
             )

@@ -24,13 +24,23 @@ class AppStreamUsageError(ValueError):
     """A test asked the fake for something impossible: a bad marker, seed, fault or assertion."""
 
 
+def closest(value: object, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The choice closest to ``value`` (a string), or None when none is close enough.
+
+    >>> closest("stop_imagebuilder", ["stop_image_builder", "start_image_builder"])
+    'stop_image_builder'
+    """
+    if not isinstance(value, str):
+        return None
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
 def did_you_mean(value: object, choices: Iterable[str], cutoff: float = 0.6) -> str:
     """`` (did you mean 'x'?)`` for the choice closest to ``value``, or ``""``.
 
     >>> did_you_mean("RUNING", ["RUNNING", "STOPPED"])
     " (did you mean 'RUNNING'?)"
     """
-    if not isinstance(value, str):
-        return ""
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=cutoff)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    found = closest(value, choices, cutoff)
+    return "" if found is None else f" (did you mean {found!r}?)"

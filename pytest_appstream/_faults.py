@@ -15,17 +15,21 @@ True
 from __future__ import annotations
 
 import copy
-import difflib
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, cast
 
 import attrs
-from botocore import xform_name
 
-from ._errors import AppStreamUsageError
-from ._model import REGION_NAME, modeled_errors, operation_name, operation_names, service_model
+from ._errors import AppStreamUsageError, did_you_mean
+from ._model import (
+    REGION_NAME,
+    check_operation,
+    modeled_errors,
+    operation_names,
+    service_model,
+)
 from ._seeding import check_name
 
 Predicate = Callable[[Mapping[str, Any]], object]
@@ -192,16 +196,10 @@ class Fault:
         return f"{self.operation} -> {self.error_code} ({', '.join(options)})"
 
 
-def allowed_errors(aws_operation: str) -> tuple[str, ...]:
-    """The codes a fault may use for an operation: its modeled errors, then the common ones."""
-    return modeled_errors(aws_operation) + tuple(COMMON_ERRORS)
-
-
-def _hint(value: object, choices: list[str], cutoff: float = 0.6) -> str:
-    if not isinstance(value, str):
-        return ""
-    close = difflib.get_close_matches(value, choices, n=1, cutoff=cutoff)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+def allowed_errors(aws_operation: str, common: bool = True) -> tuple[str, ...]:
+    """The codes an operation may answer: its modeled errors, then (``common``) the errors every
+    AWS operation can answer. Faults and the Stubber accept exactly these."""
+    return modeled_errors(aws_operation) + (tuple(COMMON_ERRORS) if common else ())
 
 
 def make_fault(
@@ -219,22 +217,14 @@ def make_fault(
     ``operation`` is in either spelling; ``error_code`` must be an error the operation's model
     lists, or one of :data:`COMMON_ERRORS`.
     """
-    try:
-        aws_name = operation_name(operation) if isinstance(operation, str) else ""
-    except KeyError:
-        aws_name = ""
-    if not aws_name:
-        snake = [xform_name(op) for op in operation_names()]
-        raise AppStreamUsageError(
-            f"operation={operation!r} is not an AppStream operation"
-            f"{_hint(operation, [*operation_names(), *snake], cutoff=0.9)}; "
-            f"allowed (either spelling): {', '.join(operation_names())}"
-        )
+    aws_name = check_operation(
+        operation, f" (either spelling): {', '.join(operation_names())}", cutoff=0.9
+    )
     allowed = allowed_errors(aws_name)
     if error_code not in allowed:
         raise AppStreamUsageError(
             f"error_code={error_code!r} is not an error {aws_name} can answer"
-            f"{_hint(error_code, list(allowed))}; allowed: {', '.join(allowed)} "
+            f"{did_you_mean(error_code, allowed)}; allowed: {', '.join(allowed)} "
             "(the errors its model lists, then the errors common to every AWS operation)"
         )
     assert isinstance(error_code, str)

@@ -21,6 +21,8 @@ import botocore.session
 from botocore import xform_name
 from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 
+from ._errors import AppStreamUsageError, did_you_mean
+
 SERVICE_NAME = "appstream"
 
 #: Region names look like ``us-east-1``, ``us-gov-west-1``, ``ap-southeast-5``.
@@ -79,6 +81,27 @@ def operation_name(name: str) -> str:
     if name in operation_names():
         return name
     raise KeyError(name)
+
+
+def check_operation(operation_: object, allowed: str, cutoff: float = 0.6) -> str:
+    """The AWS name of an operation given in either spelling, or a usage error: ``operation=...
+    is not an AppStream operation (did you mean ...?); allowed`` followed by ``allowed``.
+
+    >>> check_operation("stop_image_builder", ": ...")
+    'StopImageBuilder'
+    """
+    __tracebackhide__ = True
+    if isinstance(operation_, str):
+        try:
+            return operation_name(operation_)
+        except KeyError:
+            pass
+    every = operation_names()
+    spellings = [*every, *(xform_name(op) for op in every)]
+    raise AppStreamUsageError(
+        f"operation={operation_!r} is not an AppStream operation"
+        f"{did_you_mean(operation_, spellings, cutoff)}; allowed{allowed}"
+    )
 
 
 def modeled_errors(operation_name_: str) -> tuple[str, ...]:

@@ -13,9 +13,7 @@ the same seed always gives the same response.
 from __future__ import annotations
 
 import datetime
-import difflib
 import hashlib
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,7 +21,7 @@ from botocore import xform_name
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 from botocore.utils import parse_timestamp
 
-from ._errors import AppStreamUsageError
+from ._errors import AppStreamUsageError, did_you_mean
 from ._model import (
     RECORD_FIELDS,
     ImageBuilder,
@@ -34,7 +32,7 @@ from ._model import (
     operation,
     shape,
 )
-from ._validation import problems
+from ._validation import compiled, problems
 
 #: Seeded builders are created one minute apart from this instant (deterministic responses).
 BASE_CREATED_TIME = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
@@ -85,10 +83,8 @@ def show(value: object, limit: int = 60) -> str:
 
 
 def _fullmatch(pattern: str, value: str) -> bool:
-    """The model's ``^...$`` patterns, without ``$`` accepting a trailing newline."""
-    if pattern.endswith("$") and not pattern.endswith("\\$"):
-        pattern = pattern[:-1] + r"\Z"
-    return re.match(pattern, value) is not None
+    """A model pattern (Java's dialect) matches all of ``value``: the validator's one regex path."""
+    return compiled(pattern).fullmatch(value) is not None
 
 
 # -- values -----------------------------------------------------------------------------------
@@ -388,8 +384,7 @@ def _unknown_field(field: str, value: object, shape_name: str) -> str:
     if field in names.values():
         hint = f" (fields are snake_case: did you mean {xform_name(field)!r}?)"
     else:
-        close = difflib.get_close_matches(field, choices, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        hint = did_you_mean(field, choices)
     return (
         f"{field}={show(value)} is not a field of {shape_name}{hint}; allowed: {_allowed(choices)}"
     )

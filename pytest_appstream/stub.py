@@ -25,7 +25,6 @@ Example::
 
 from __future__ import annotations
 
-import difflib
 import json
 import threading
 import uuid
@@ -49,8 +48,8 @@ from botocore.model import Shape
 from botocore.validate import validate_parameters
 
 from . import _wire as wire
-from ._errors import AppStreamUsageError
-from ._faults import COMMON_ERRORS, DEFAULT_MESSAGES, names_in
+from ._errors import AppStreamUsageError, closest
+from ._faults import DEFAULT_MESSAGES, names_in
 
 __all__ = ["ANY", "QueuedResponse", "Stubber"]
 
@@ -414,7 +413,7 @@ class Stubber:
         return str(operation_name)
 
     def _check_error_code(self, operation_name: str, code: str, *, allow_common: bool) -> None:
-        model = self.client.meta.service_model
+        model = self.client.meta.service_model  # any service's client: its own model's errors
         modeled = [
             getattr(shape, "error_code", None) or shape.name
             for shape in model.operation_model(operation_name).error_shapes
@@ -422,8 +421,8 @@ class Stubber:
         allowed = modeled + list(COMMON_ERRORS) if allow_common else modeled
         if code in allowed:
             return
-        nearest = difflib.get_close_matches(code, allowed, n=1)
-        hint = f"; did you mean {nearest[0]!r}?" if nearest else ""
+        nearest = closest(code, allowed)
+        hint = f"; did you mean {nearest!r}?" if nearest else ""
         raise ValueError(
             f"service_error_code={code!r} is not an error {operation_name} can answer "
             f"(allowed: {', '.join(allowed) or 'none'}){hint}"
@@ -534,8 +533,8 @@ def _did_you_mean(method: str, mapping: Any) -> str:
     if not isinstance(mapping, Mapping):
         return ""
     exact = [snake for snake, api in mapping.items() if api == method]
-    nearest = exact or difflib.get_close_matches(method, list(mapping), n=1)
-    return f"; did you mean {nearest[0]!r}?" if nearest else ""
+    nearest = exact[0] if exact else closest(method, mapping)
+    return f"; did you mean {nearest!r}?" if nearest else ""
 
 
 def _date() -> str:
