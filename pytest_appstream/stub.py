@@ -49,7 +49,7 @@ from botocore.validate import validate_parameters
 
 from . import _wire as wire
 from ._errors import AppStreamUsageError, closest
-from ._faults import DEFAULT_MESSAGES, names_in
+from ._faults import COMMON_ERRORS, DEFAULT_MESSAGES, names_in
 
 __all__ = ["ANY", "QueuedResponse", "Stubber"]
 
