@@ -25,7 +25,8 @@ from typing import Any
 from ._data import seed_data
 from ._errors import AppStreamUsageError
 from ._kinds import kinds
-from .fake import ALLOWED_SETTINGS, FakeAppStream, check_setting
+from ._settings import ALLOWED_SETTINGS, DEFAULT_ACCOUNT, DEFAULT_REGION, check_setting
+from .fake import FakeAppStream
 from .server import FakeServer
 
 PROG = "pytest-appstream"
@@ -47,10 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     serve.add_argument("--port", default="0", help="port to listen on (0: any free port)")
     serve.add_argument(
-        "--region", default="us-east-1", help=f"the fake's region: {ALLOWED_SETTINGS['region']}"
+        "--region", default=DEFAULT_REGION, help=f"the fake's region: {ALLOWED_SETTINGS['region']}"
     )
     serve.add_argument(
-        "--account-id", default="123456789012", help=f"{ALLOWED_SETTINGS['account_id']}"
+        "--account-id", default=DEFAULT_ACCOUNT, help=f"{ALLOWED_SETTINGS['account_id']}"
     )
     serve.add_argument(
         "--transitions",

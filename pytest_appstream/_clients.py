@@ -21,9 +21,7 @@ import attrs
 from botocore.client import BaseClient
 
 from ._model import SERVICE_NAME, botocore_session
-
-#: Credentials of the fixture's client; AppStream requests to the fake are never signed.
-FAKE_KEY_ID = FAKE_SECRET = "testing"
+from ._settings import FAKE_KEY
 
 
 @attrs.define
@@ -50,8 +48,8 @@ def lease(region: str) -> BaseClient:
         client = botocore_session().create_client(
             SERVICE_NAME,
             region_name=region,
-            aws_access_key_id=FAKE_KEY_ID,
-            aws_secret_access_key=FAKE_SECRET,
+            aws_access_key_id=FAKE_KEY,
+            aws_secret_access_key=FAKE_KEY,
         )
         pooled = _pool[region] = _Pooled(
             client, copy.copy(_emitter(client)), frozenset(vars(client))

@@ -25,6 +25,10 @@ from ._errors import AppStreamUsageError, did_you_mean
 
 SERVICE_NAME = "appstream"
 
+#: Where the fake is when nothing says otherwise (every default of the plugin starts here).
+DEFAULT_REGION = "us-east-1"
+DEFAULT_ACCOUNT = "123456789012"
+
 #: Region names look like ``us-east-1``, ``us-gov-west-1``, ``ap-southeast-5``.
 REGION_NAME = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
 
@@ -299,5 +303,5 @@ class Call:
     operation: str
     params: Mapping[str, Any]
     error_code: str | None = None
-    region: str = attrs.field(default="us-east-1", eq=False)
-    account_id: str = attrs.field(default="123456789012", eq=False)
+    region: str = attrs.field(default=DEFAULT_REGION, eq=False)
+    account_id: str = attrs.field(default=DEFAULT_ACCOUNT, eq=False)

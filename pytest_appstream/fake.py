@@ -20,7 +20,7 @@ from typing import Any, cast
 
 from . import _assertions as assertions
 from . import _wire as wire
-from ._clock import ALLOWED_NOW, Clock, parse_now
+from ._clock import Clock
 from ._collections import Collection, Images, collection
 from ._errors import AppStreamUsageError, ServiceError
 from ._faults import COMMON_MESSAGES, Fault, FaultQueue, make_fault
@@ -28,94 +28,26 @@ from ._images import build_image
 from ._kinds import Kind, kinds
 from ._literals import ImageBuilderState, OperationName
 from ._model import (
-    REGION_NAME,
     Call,
     Image,
     ImageBuilder,
     Transition,
-    botocore_session,
     operation_names,
 )
 from ._operations import HANDLERS
 from ._registry import Entry, Registry
 from ._seeding import check_state, check_tags
 from ._service import Context
-from ._transitions import POLICIES
+from ._settings import (
+    DEFAULT_ACCOUNT,
+    DEFAULT_REGION,
+    FAKE_CREDENTIALS,
+    HIDDEN_VARIABLES,
+    apply_environment,
+    check_setting,
+    check_settings,
+)
 from ._validation import check_input
-
-#: Environment a test gets while the fake is active: fake credentials and the fake's region.
-FAKE_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_SECURITY_TOKEN": "testing",
-}
-
-#: Environment variables a test loses while the fake is active: a profile named there would make
-#: botocore read (and, if missing, fail on) the machine's AWS configuration.
-HIDDEN_VARIABLES: dict[str, str | None] = {"AWS_PROFILE": None, "AWS_DEFAULT_PROFILE": None}
-
-
-def apply_environment(environment: Mapping[str, str | None]) -> None:
-    """Set ``environment`` in ``os.environ``; ``None`` removes a variable."""
-    for key, value in environment.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
-
-
-#: What each fake setting allows, as the errors say it.
-ALLOWED_SETTINGS = {
-    "region": "a name like 'us-east-1'",
-    "account_id": "a string of 12 digits",
-    "transitions": ", ".join(POLICIES),
-    "polls": "an int >= 0",
-    "now": ALLOWED_NOW,
-}
-
-
-def check_setting(setting: str, value: object, argument: str | None = None) -> None:
-    """A clear error for a bad fake setting; ``argument`` names it (default: ``setting``).
-
-    >>> check_setting("polls", -1)
-    Traceback (most recent call last):
-    ...
-    pytest_appstream._errors.AppStreamUsageError: polls=-1 is not allowed; allowed: an int >= 0
-    """
-    argument = argument or setting
-    if setting == "region" and not (isinstance(value, str) and REGION_NAME.fullmatch(value)):
-        known = ", ".join(botocore_session().get_available_regions("appstream"))
-        raise AppStreamUsageError(
-            f"{argument}={value!r} is not a region name; allowed: {ALLOWED_SETTINGS['region']} "
-            f"(AppStream's regions in this botocore: {known})"
-        )
-    if setting == "account_id" and not (
-        isinstance(value, str) and len(value) == 12 and value.isdigit()
-    ):
-        raise AppStreamUsageError(
-            f"{argument}={value!r} is not an account id; allowed: {ALLOWED_SETTINGS['account_id']}"
-        )
-    if setting == "transitions" and value not in POLICIES:
-        raise AppStreamUsageError(
-            f"{argument}={value!r} is not a transitions policy; "
-            f"allowed: {ALLOWED_SETTINGS['transitions']}"
-        )
-    if setting == "now" and value is not None:
-        parse_now(value, argument)
-    if setting == "polls" and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
-        raise AppStreamUsageError(
-            f"{argument}={value!r} is not allowed; allowed: {ALLOWED_SETTINGS['polls']}"
-        )
-
-
-def check_settings(region: object, account_id: object, transitions: object, polls: object) -> None:
-    """Clear errors for bad fake settings (the ``appstream`` marker's and the options')."""
-    check_setting("region", region)
-    check_setting("account_id", account_id)
-    check_setting("transitions", transitions)
-    check_setting("polls", polls)
-
 
 #: What a client sees when the fake fails on a call (AWS's wording of ``InternalFailure``).
 INTERNAL_FAILURE_MESSAGE = COMMON_MESSAGES["InternalFailure"]
@@ -135,8 +67,8 @@ class FakeAppStream:
     def __init__(
         self,
         *,
-        region: str = "us-east-1",
-        account_id: str = "123456789012",
+        region: str = DEFAULT_REGION,
+        account_id: str = DEFAULT_ACCOUNT,
         transitions: str = "polled",
         polls: int = 1,
         now: object = None,

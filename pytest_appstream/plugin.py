@@ -28,14 +28,16 @@ from ._errors import AppStreamUsageError, did_you_mean
 from ._kinds import Kind, kind, kinds
 from ._model import ImageBuilder
 from ._seeding import show
-from .fake import (
+from ._settings import (
     ALLOWED_SETTINGS,
+    DEFAULT_ACCOUNT,
+    DEFAULT_REGION,
     FAKE_CREDENTIALS,
     HIDDEN_VARIABLES,
-    FakeAppStream,
     apply_environment,
     check_setting,
 )
+from .fake import FakeAppStream
 from .server import appstream_server  # noqa: F401  (defined beside the server it serves)
 from .stub import Stubber
 
@@ -65,8 +67,8 @@ MARKERS = {
 class Settings:
     """The fake's configuration for one test: defaults < ini < command line < markers."""
 
-    region: str = "us-east-1"
-    account_id: str = "123456789012"
+    region: str = DEFAULT_REGION
+    account_id: str = DEFAULT_ACCOUNT
     transitions: str = "polled"
     polls: int = 1
     now: object = None

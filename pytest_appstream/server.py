@@ -33,8 +33,9 @@ import pytest
 from ._data import seed_data
 from ._errors import AppStreamUsageError
 from ._kinds import kinds
+from ._settings import FAKE_CREDENTIALS
 from ._wire import CONTENT_TYPE, TARGET_PREFIX, Backend, answer, encode, http_date
-from .fake import FAKE_CREDENTIALS, FakeAppStream
+from .fake import FakeAppStream
 
 #: The largest request body read, in bytes (AppStream's requests are a few kilobytes).
 MAX_BODY = 8 * 1024 * 1024

@@ -20,7 +20,8 @@ from botocore.hooks import HierarchicalEmitter
 from botocore.signers import RequestSigner
 
 from pytest_appstream import _wire as wire
-from pytest_appstream.fake import FAKE_CREDENTIALS, FakeAppStream
+from pytest_appstream._settings import FAKE_CREDENTIALS
+from pytest_appstream.fake import FakeAppStream
 
 #: The botocore attributes pytest_appstream._wire patches, and where botocore defines them.
 BOTOCORE_OWN = [
