@@ -56,7 +56,7 @@ COMMON_ERRORS: dict[str, int] = {
 #: Default messages. Fields: ``{operation}``, ``{account}``, and ``{name}`` for the
 #: ``IMAGE_BUILDER_MESSAGES`` used when the call names an image builder. The wording is AWS's
 #: (API reference descriptions, common-error texts); naming the builder and account is the style of
-#: AppStream's runtime messages (AWS_FACTS.md). Other codes use the model's description.
+#: AppStream's runtime messages (docs/state-rules.md). Other codes use the model's description.
 COMMON_MESSAGES = {
     "ThrottlingException": "Rate exceeded",
     "InternalFailure": (

@@ -37,7 +37,7 @@ from ._validation import compiled, problems
 #: Seeded builders are created one minute apart from this instant (deterministic responses).
 BASE_CREATED_TIME = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
 DEFAULT_INSTANCE_TYPE = "stream.standard.medium"
-#: Agent versions are date-like on the wire (AWS_FACTS.md); the date is ours.
+#: Agent versions are date-like on the wire (docs/state-rules.md); the date is ours.
 DEFAULT_AGENT_VERSION = "10-02-2025"
 #: ``AppstreamAgentVersion`` meaning "the newest agent" (the newest is ours: a date).
 LATEST_AGENT = "LATEST"

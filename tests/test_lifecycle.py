@@ -66,7 +66,7 @@ def snapshot(fake: FakeAppStream) -> tuple[Any, ...]:
 
 
 def expected(operation: str, state: str) -> str | None:
-    """AWS_FACTS.md "Which actions each state allows": the error, or None when allowed."""
+    """docs/state-rules.md "Which actions each state allows": the error, or None when allowed."""
     allowed = {
         "StartImageBuilder": ("STOPPED",),
         "DeleteImageBuilder": ("RUNNING", "STOPPED", "FAILED"),

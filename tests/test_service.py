@@ -18,7 +18,7 @@ def describe(fake: FakeAppStream, **params: object) -> tuple[int, dict]:
 
 
 def expected_stop(state: str) -> str | None:
-    """The rule table of AWS_FACTS.md for StopImageBuilder, written out independently."""
+    """The rule table of docs/state-rules.md for StopImageBuilder, written out independently."""
     if state == "RUNNING":
         return None
     if state in ("STOPPED", "FAILED"):

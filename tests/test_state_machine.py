@@ -2,7 +2,7 @@
 
 Hypothesis drives create/start/stop/delete/describe/streaming-URL calls, ``advance`` and
 ``set_state`` in random order, once per transitions policy. After every step the fake must agree
-with :class:`Reference`, a small model of AWS_FACTS.md written independently of the service:
+with :class:`Reference`, a small model of docs/state-rules.md written independently of the service:
 same live builders in the same order and states, same pending transitions, same histories.
 Also: every history is a valid path of the rule table, a failed call changes nothing (beyond
 completing a transition that was due when the call read the builder), describe never shows a
@@ -38,7 +38,7 @@ STABLE = ("RUNNING", "STOPPED", "FAILED")
 NAMES = ("a", "b")
 BAD_NAME = "bad name"  # breaks the Name pattern of Create/Delete; a plain string for Start/Stop
 
-#: The rule table of AWS_FACTS.md: operation -> (allowed states, via, final (None: gone),
+#: The rule table of docs/state-rules.md: operation -> (allowed states, via, final (None: gone),
 #: error in a stable state it does not allow).
 RULES: dict[str, tuple[tuple[str, ...], str, str | None, str | None]] = {
     "StopImageBuilder": (("RUNNING",), "STOPPING", "STOPPED", "OperationNotPermittedException"),

@@ -5,10 +5,10 @@ image, from a shared image by name and by ARN, from an image that does not exist
 Start/Stop/DeleteImageBuilder, the Image Assistant (``fake.create_image``), DescribeImageBuilders
 and DescribeImages, DeleteImage, Update/DeleteImagePermissions, CopyImage (into another region and
 into the same one) and ``fake.advance()``, under the ``manual`` transitions policy, all through
-``fake.handle`` with wire-form parameters.
+``fake._handle`` with wire-form parameters.
 
-:class:`World` is the reference: a small model written from AWS_FACTS_RESOURCES.md section 3 and
-docs/state-rules.md, not from the fake's rule tables. After every step:
+:class:`World` is the reference: a small model written from what docs/state-rules.md and
+docs/images.md say AWS does, not from the fake's rule tables. After every step:
 
 - the fake's builders and images (both regions) equal the reference's, in order, with the same
   states, pending transitions, source images and sharing;
