@@ -23,6 +23,7 @@ from typing import Any, cast
 import attrs
 
 from ._errors import AppStreamUsageError, did_you_mean
+from ._kinds import kinds
 from ._model import (
     REGION_NAME,
     check_operation,
@@ -53,8 +54,8 @@ COMMON_ERRORS: dict[str, int] = {
     "ValidationException": 400,
 }
 
-#: Default messages. Fields: ``{operation}``, ``{account}``, and ``{name}`` for the
-#: ``IMAGE_BUILDER_MESSAGES`` used when the call names an image builder. The wording is AWS's
+#: Default messages. Fields: ``{operation}``, ``{account}``, and ``{name}`` and ``{label}`` for the
+#: ``RESOURCE_MESSAGES`` used when the call names a resource. The wording is AWS's
 #: (API reference descriptions, common-error texts); naming the builder and account is the style of
 #: AppStream's runtime messages (docs/state-rules.md). Other codes use the model's description.
 COMMON_MESSAGES = {
@@ -84,37 +85,59 @@ COMMON_MESSAGES = {
         "The input fails to satisfy the constraints specified by an AWS service."
     ),
 }
-IMAGE_BUILDER_MESSAGES = {
-    "ResourceNotFoundException": "The image builder {name} for account {account} does not exist.",
+#: AppStream's style for errors about one resource: they name it and the account. ``{label}``
+#: is the kind of resource (``image builder``, ``image``, ...).
+RESOURCE_MESSAGES = {
+    "ResourceNotFoundException": "The {label} {name} for account {account} does not exist.",
     "OperationNotPermittedException": (
-        "The attempted operation is not permitted on image builder {name} for account {account}."
+        "The attempted operation is not permitted on {label} {name} for account {account}."
     ),
     "ConcurrentModificationException": (
-        "An API error occurred on image builder {name} for account {account}. "
+        "An API error occurred on {label} {name} for account {account}. "
         "Wait a few minutes and try again."
     ),
-    "ResourceAlreadyExistsException": (
-        "The image builder {name} for account {account} already exists."
-    ),
+    "ResourceAlreadyExistsException": "The {label} {name} for account {account} already exists.",
     "ResourceNotAvailableException": (
-        "The image builder {name} for account {account} exists and is not in use, "
-        "but isn't available."
+        "The {label} {name} for account {account} exists and is not in use, but isn't available."
     ),
 }
 #: Every default message template, by code.
-DEFAULT_MESSAGES = {**COMMON_MESSAGES, **IMAGE_BUILDER_MESSAGES}
+DEFAULT_MESSAGES = {**COMMON_MESSAGES, **RESOURCE_MESSAGES}
 
 
 def names_in(params: Mapping[str, Any]) -> list[str]:
-    """The image builder names a request is about: ``Name``, ``Names`` or an image-builder ARN."""
-    if isinstance(params.get("Name"), str):
-        return [params["Name"]]
-    if isinstance(params.get("Names"), list):
-        return [n for n in params["Names"] if isinstance(n, str)]
-    arn = params.get("ResourceArn")
-    if isinstance(arn, str) and ":image-builder/" in arn:
-        return [arn.rpartition("/")[2]]
-    return []
+    """The resource names a request is about: ``Name``, ``Names``, ``FleetName``, ``ImageName``
+    and every other ``...Name``/``...Names`` member, and the name in an AppStream ARN.
+
+    >>> names_in({"Name": "b", "ImageArn": "arn:aws:appstream:us-east-1::image/base"})
+    ['b', 'base']
+    """
+    found: list[str] = []
+    for member, value in params.items():
+        values = value if isinstance(value, list) else [value]
+        strings = [v for v in values if isinstance(v, str)]
+        if member.endswith(("Name", "Names")):
+            found.extend(strings)
+        elif member.endswith(("Arn", "Arns", "AssociatedResource")):
+            found.extend(v.rpartition("/")[2] for v in strings if ":appstream:" in v)
+    return found
+
+
+def label_of(operation_: str, params: Mapping[str, Any]) -> str:
+    """What kind of resource a call is about, for messages (``image builder``, ``image``)."""
+    by_shape = sorted(
+        (of for of in kinds() if of.record.SHAPE in operation_),
+        key=lambda of: -len(of.record.SHAPE),
+    )
+    if by_shape:
+        return by_shape[0].label
+    for value in params.values():
+        if isinstance(value, str) and ":appstream:" in value:
+            resource = value.rpartition(":")[2].partition("/")[0]
+            for of in kinds():
+                if of.arn_resource == resource:
+                    return of.label
+    return "resource"
 
 
 def error_documentation(code: str) -> str | None:
@@ -177,11 +200,10 @@ class Fault:
             return self.message
         names = names_in(params)
         fields = {"operation": self.operation, "account": account}
-        if names and ("ImageBuilder" in self.operation or "ResourceArn" in params):
-            template = IMAGE_BUILDER_MESSAGES.get(self.error_code)
-            if template is not None:
-                name = self.name if self.name in names else names[0]
-                return template.format(name=name, **fields)
+        template = RESOURCE_MESSAGES.get(self.error_code)
+        if names and template is not None:
+            name = self.name if self.name in names else names[0]
+            return template.format(name=name, label=label_of(self.operation, params), **fields)
         template = COMMON_MESSAGES.get(self.error_code)
         if template is not None:
             return template.format(**fields)

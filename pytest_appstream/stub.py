@@ -49,7 +49,7 @@ from botocore.validate import validate_parameters
 
 from . import _wire as wire
 from ._errors import AppStreamUsageError, closest
-from ._faults import COMMON_ERRORS, DEFAULT_MESSAGES, names_in
+from ._faults import COMMON_ERRORS, DEFAULT_MESSAGES, label_of, names_in
 
 __all__ = ["ANY", "QueuedResponse", "Stubber"]
 
@@ -360,7 +360,8 @@ class Stubber:
                 return message
             name = next(iter(names_in(params)), "<unnamed>")
             account = getattr(wire.attached(), "account_id", _DEFAULT_ACCOUNT)
-            return DEFAULT_MESSAGES[code].format(name=name, account=account)
+            label = label_of(operation_name, params)
+            return DEFAULT_MESSAGES[code].format(name=name, account=account, label=label)
 
         body = {"Error": {"Message": "", "Code": code}, "ResponseMetadata": {}}
         self._queue.append(

@@ -183,15 +183,21 @@ def test_faults_match_by_builder_name(fake: FakeAppStream) -> None:
     fake.assert_state("b", "RUNNING")
 
 
-def test_faults_match_a_builder_arn() -> None:
+def test_faults_match_a_resource_arn_of_any_kind() -> None:
+    """DESIGN section 8: ``name=`` matches the call's resource names, ARNs of every kind included."""
     queue = FaultQueue()
-    queue.add(make_fault("tag_resource", "ResourceNotFoundException", name="b"))
-    fleet = {"ResourceArn": "arn:aws:appstream:us-east-1:123456789012:fleet/b", "Tags": {}}
+    queue.add(make_fault("tag_resource", "ResourceNotFoundException", name="b", times=None))
     builder = {"ResourceArn": "arn:aws:appstream:us-east-1:123456789012:image-builder/b"}
-    assert queue.take("TagResource", fleet) is None
+    image = {"ResourceArn": "arn:aws:appstream:us-east-1:123456789012:image/b", "Tags": {}}
+    other = {"ResourceArn": "arn:aws:appstream:us-east-1:123456789012:image/c", "Tags": {}}
+    role = {"ResourceArn": "arn:aws:iam::123456789012:role/b", "Tags": {}}
+    assert queue.take("TagResource", other) is None
+    assert queue.take("TagResource", role) is None  # not an AppStream resource
     fault = queue.take("TagResource", builder)
     assert fault is not None
     assert fault.text(builder, "123456789012").startswith("The image builder b for account")
+    assert queue.take("TagResource", image) is fault
+    assert fault.text(image, "123456789012").startswith("The image b for account")
 
 
 def test_when_fails_only_the_second_page(fake: FakeAppStream) -> None:
