@@ -156,7 +156,12 @@ CONFIG_BLOCKS = [
 ]
 #: Reads back, inside a test, each setting a configuration block may set.
 SETTING_PROBE = """
+import os
+
 from pytest_appstream import _wire as wire
+
+# appstream_session_environment acts from the start: at import, before any fixture.
+AT_IMPORT = os.environ.get("AWS_ACCESS_KEY_ID") == "testing" and "AWS_DEFAULT_REGION" in os.environ
 
 def test_settings(appstream):
     seen = {
@@ -165,6 +170,7 @@ def test_settings(appstream):
         "appstream_transitions": appstream.transitions,
         "appstream_polls": str(appstream.polls),
         "appstream_block_real": str(wire.is_blocking_real()).lower(),
+        "appstream_session_environment": str(AT_IMPORT).lower(),
     }
     print("SETTINGS", sorted(seen.items()))
     assert seen == {**seen, **EXPECTED}, seen
@@ -182,7 +188,7 @@ def _declared(block: Block) -> dict[str, str]:
 
 @pytest.mark.parametrize("block", CONFIG_BLOCKS, ids=[b.id for b in CONFIG_BLOCKS])
 def test_docs_configuration_is_accepted_and_takes_effect(
-    pytester: pytest.Pytester, block: Block
+    pytester: pytest.Pytester, block: Block, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     expected = _declared(block)
     assert expected, f"{block.id}: no appstream setting found in the block"
@@ -193,6 +199,8 @@ def test_docs_configuration_is_accepted_and_takes_effect(
         pytester.makepyprojecttoml(block.source)
     else:
         args = shlex.split(block.source)[1:]
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_DEFAULT_REGION", "AWS_REGION"):
+        monkeypatch.delenv(variable, raising=False)  # what the block sets must be its doing
     pytester.makepyfile(f"EXPECTED = {expected!r}\n" + SETTING_PROBE)
     result = pytester.runpytest("-p", "no:randomly", "--strict-config", "-s", *args)
     assert result.ret == 0, f"{block.id}:\n{result.stdout.str()}\n{result.stderr.str()}"

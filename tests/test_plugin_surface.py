@@ -114,10 +114,11 @@ def test_the_repr_says_where_how_and_how_much() -> None:
     fake = FakeAppStream(region="eu-west-1", transitions="manual", now="2026-01-01T00:00:00Z")
     fake.add_builder("a")
     fake.add_builder("a", region="us-east-1")
+    fake.images.add("golden")
     fake.inject("stop_image_builder", "ThrottlingException")
     assert repr(fake) == (
         "<FakeAppStream eu-west-1 123456789012 transitions='manual' polls=1 "
-        "clock=2026-01-01T00:00:00+00:00 (frozen): 2 image builders, 0 calls, 1 faults>"
+        "clock=2026-01-01T00:00:00+00:00 (frozen): 1 images, 2 builders, 0 calls, 1 faults>"
     )
 
 
