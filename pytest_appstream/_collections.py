@@ -15,7 +15,7 @@ Reading from the test never counts as an API read: it completes no transition.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from . import _assertions as assertions
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .fake import FakeAppStream
 
 R = TypeVar("R", bound=Record)
+T = TypeVar("T")
 
 
 class Collection(Mapping[str, R], Generic[R]):
@@ -156,23 +157,23 @@ class Collection(Mapping[str, R], Generic[R]):
     def history(self, name: str, *, region: str | None = None) -> list[Transition]:
         """Every state change of ``name`` since it was seeded or created, oldest first."""
         __tracebackhide__ = True
-        self._check_name(name)
-        fake = self._fake
-        where = fake._region(region)
-        with fake.registry.lock:
-            found = fake.registry.history(fake.account_id, where, name, self.kind.collection)
-        if found is None:
-            raise AppStreamUsageError(self.unknown(name, where))
-        return found
+        return self._lineage(name, region, self._fake.registry.history)
 
     def states(self, name: str, *, region: str | None = None) -> list[str | None]:
         """The states ``name`` has been in, seed state first (``None``: deleted)."""
+        __tracebackhide__ = True
+        return self._lineage(name, region, self._fake.registry.states)
+
+    def _lineage(
+        self, name: str, region: str | None, read: Callable[[str, str, str, str], T | None]
+    ) -> T:
+        """What the registry's ``read`` knows of ``name``, deleted ones included, or a clear error."""
         __tracebackhide__ = True
         self._check_name(name)
         fake = self._fake
         where = fake._region(region)
         with fake.registry.lock:
-            found = fake.registry.states(fake.account_id, where, name, self.kind.collection)
+            found = read(fake.account_id, where, name, self.kind.collection)
         if found is None:
             raise AppStreamUsageError(self.unknown(name, where))
         return found

@@ -28,11 +28,9 @@ from ._service import (
     Response,
     act,
     find,
+    indexed_page,
     named_page,
     page_of,
-    page_position,
-    page_size,
-    page_token,
     poll,
     read,
 )
@@ -397,13 +395,10 @@ def describe_software_associations(ctx: Context, params: Params) -> Response:
         {"SoftwareName": name, "Status": status}
         for name, status in sorted(software_of(entry).items())
     ]
-    size = page_size(params)
-    token = params.get("NextToken")
-    after = -1 if token is None else page_position(ctx, "DescribeSoftwareAssociations", token)
-    page = rows[after + 1 : after + 1 + size]
+    page, token = indexed_page(ctx, "DescribeSoftwareAssociations", params, rows)
     response: Response = {"AssociatedResource": arn, "SoftwareAssociations": page}
-    if after + 1 + size < len(rows):
-        response["NextToken"] = page_token(ctx, "DescribeSoftwareAssociations", after + len(page))
+    if token is not None:
+        response["NextToken"] = token
     return response
 
 

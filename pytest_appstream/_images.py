@@ -38,11 +38,10 @@ from ._service import (
     Response,
     act,
     find,
+    indexed_page,
+    named_page,
     not_found,
     page_of,
-    page_position,
-    page_size,
-    page_token,
     poll,
     refusal,
     settled,
@@ -384,19 +383,16 @@ def describe_images(ctx: Context, params: Params) -> Response:
         )
     operation = "DescribeImages"
     if names is not None or arns is not None:
-        wanted = names if names is not None else arns
-        assert wanted is not None
-        size = page_size(params)
-        token = params.get("NextToken")
-        after = -1 if token is None else page_position(ctx, operation, token)
-        page: list[Entry] = []
-        for item in wanted[after + 1 : after + 1 + size]:
+
+        def lookup(item: str) -> Entry:
             entry = by_name(ctx, item) if names is not None else by_arn(ctx, item)
             if entry is None:
                 raise not_found(ctx, IMAGES, item if names is not None else item.rpartition("/")[2])
-            page.append(entry)
-        more = after + 1 + size < len(wanted)
-        next_token = page_token(ctx, operation, after + len(page)) if more else None
+            return entry
+
+        wanted = names if names is not None else arns
+        assert wanted is not None
+        page, next_token = named_page(ctx, operation, params, wanted, lookup)
     else:
         page, next_token = page_of(ctx, operation, params, _visible(ctx, params.get("Type")))
     page = [e for e in (settled(ctx, e) for e in page) if e is not None]
@@ -628,13 +624,10 @@ def describe_image_permissions(ctx: Context, params: Params) -> Response:
         for account, permissions in sorted(_shared(entry).items())
         if wanted is None or account in wanted
     ]
-    size = page_size(params)
-    token = params.get("NextToken")
-    after = -1 if token is None else page_position(ctx, "DescribeImagePermissions", token)
-    page = rows[after + 1 : after + 1 + size]
+    page, token = indexed_page(ctx, "DescribeImagePermissions", params, rows)
     response: Response = {"Name": name, "SharedImagePermissionsList": page}
-    if after + 1 + size < len(rows):
-        response["NextToken"] = page_token(ctx, "DescribeImagePermissions", after + len(page))
+    if token is not None:
+        response["NextToken"] = token
     return response
 
 

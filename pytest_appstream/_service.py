@@ -17,7 +17,7 @@ import binascii
 import hashlib
 import hmac
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -32,6 +32,7 @@ from ._validation import message, problem
 Params = dict[str, Any]
 Response = dict[str, Any]
 Handler = Callable[["Context", Params], Response]
+T = TypeVar("T")
 
 #: Page size of a Describe call without MaxResults. AWS does not document it: ours.
 DEFAULT_PAGE_SIZE = 25
@@ -215,16 +216,24 @@ def page_of(
     return page, page_token(ctx, operation, page[-1].sequence) if more else None
 
 
+def indexed_page(
+    ctx: Context, operation: str, params: Params, items: list[T]
+) -> tuple[list[T], str | None]:
+    """One page of a fixed list (the ``Names`` a call asks for, rows of a listing), by index."""
+    size = page_size(params)
+    token = params.get("NextToken")
+    after = -1 if token is None else page_position(ctx, operation, token)
+    page = items[after + 1 : after + 1 + size]
+    more = after + 1 + size < len(items)
+    return page, page_token(ctx, operation, after + len(page)) if more else None
+
+
 def named_page(
     ctx: Context, operation: str, params: Params, names: list[str], lookup: Callable[[str], Entry]
 ) -> tuple[list[Entry], str | None]:
     """One page of the resources ``names`` asks for, in its order (a repeated name answered twice)."""
-    size = page_size(params)
-    token = params.get("NextToken")
-    after = -1 if token is None else page_position(ctx, operation, token)
-    page = [lookup(name) for name in names[after + 1 : after + 1 + size]]
-    more = after + 1 + size < len(names)
-    return page, page_token(ctx, operation, after + len(page)) if more else None
+    page, token = indexed_page(ctx, operation, params, names)
+    return [lookup(name) for name in page], token
 
 
 def poll(page: Iterable[Entry]) -> None:
