@@ -5,8 +5,8 @@ Every region holds AWS's public base images (:data:`PUBLIC_IMAGES`, ARN with an 
 image of the platform its name says. Private images belong to the account; an image shared with
 it by another account is found by ARN only, as on AWS.
 
->>> public_platform("AppStream-Graphics-G4dn-WinServer2022-07-01-2025")
-'WINDOWS_SERVER_2022'
+>>> public_platform("AppStream-Graphics-G4dn-WinServer2019-07-01-2025")
+'WINDOWS_SERVER_2019'
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from botocore import xform_name
 
 from ._errors import AppStreamUsageError, ServiceError
 from ._kinds import Action, Kind, kinds, register
-from ._model import Image, fields_of, modeled_errors, operation, shape
+from ._model import Image, fields_of, members_of, modeled_errors, operation, shape
 from ._registry import Entry
 from ._seeding import (
     BASE_CREATED_TIME,
@@ -111,12 +111,18 @@ _PUBLIC_NAME = re.compile(
 
 
 def public_platform(name: str) -> str | None:
-    """The platform of a name in AWS's public naming that the installed model knows, or None."""
+    """The platform of a name in AWS's public naming, or None for another name.
+
+    AWS has the image whatever the client's model knows: a platform the installed model lacks
+    (an older botocore) is given as the model's default platform, a value its clients know.
+    """
     found = _PUBLIC_NAME.fullmatch(name)
     if found is None:
         return None
     platform = _OS_PLATFORMS[found["os"]] if found["os"] else "WINDOWS_SERVER_2019"
-    return platform if platform in getattr(shape("PlatformType"), "enum", ()) else None
+    return (
+        platform if platform in getattr(shape("PlatformType"), "enum", ()) else default_platform()
+    )
 
 
 def _released(name: str) -> datetime.datetime:
@@ -406,7 +412,11 @@ def describe_images(ctx: Context, params: Params) -> Response:
 def _shown(ctx: Context, entry: Entry) -> dict[str, Any]:
     """An image as the caller sees it: ``ImageSharedWithOthers`` from its permissions."""
     items = entry.record.wire_items()
-    if entry.account == ctx.account and getattr(entry.record, "visibility", None) == "PRIVATE":
+    if (
+        entry.account == ctx.account
+        and getattr(entry.record, "visibility", None) == "PRIVATE"
+        and "ImageSharedWithOthers" in members_of("Image")  # an older model lacks it
+    ):
         items["ImageSharedWithOthers"] = "TRUE" if entry.data.get("shared") else "FALSE"
     return items
 

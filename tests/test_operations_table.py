@@ -36,7 +36,9 @@ def test_the_committed_table_is_what_the_generator_writes_now(generator: dict[st
     committed, current = PAGE.read_text(encoding="utf-8"), generator["render"]()
     stale = "docs/operations.md is stale: run python scripts/operations_table.py"
     implemented = {name: cells for name, cells in rows(current).items() if cells[1] == "yes"}
-    assert {n: c for n, c in rows(committed).items() if c[1] == "yes"} == implemented, stale
+    # An older model lacks some operations: the committed rows of those it has must agree.
+    committed_rows = {n: c for n, c in rows(committed).items() if c[1] == "yes"}
+    assert {n: c for n, c in committed_rows.items() if n in operation_names()} == implemented, stale
     made_with = re.search(r"botocore (\d+\.\d+\.\d+)", committed)
     if made_with is None or made_with[1] != botocore.__version__:
         pytest.skip(
