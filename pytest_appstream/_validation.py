@@ -444,7 +444,8 @@ def _wrong_type(found: list[Problem]) -> str | None:
         if p.kind in ("type", "overflow") and not (p.path and p.path[-1].kind == "key"):
             if p.kind == "overflow":
                 java_type, low, high = p.detail
-                return f"Numeric value ({_digits(p.value)}) out of range of {java_type} ({low} - {high})"
+                number = _digits(p.value)
+                return f"Numeric value ({number}) out of range of {java_type} ({low} - {high})"
             if isinstance(p.value, (dict, list)):
                 kind = "list" if isinstance(p.value, list) else "structure or map"
                 return f"Start of {kind} found where not expected."
@@ -459,7 +460,7 @@ def _wrong_type(found: list[Problem]) -> str | None:
 #: How AWS words the items of a container, by step.
 _ITEMS = {"item": "Member", "value": "Map value", "key": "Map keys"}
 #: Where AWS lists a container's problems: its own, its keys', its null items', its items'.
-_OWN, _KEYS, _NULLS, _ITEMS_RANK = 0, 1, 2, 3
+_OWN, _KEYS, _NULLS, _CHILDREN = 0, 1, 2, 3
 
 
 def _aws_problems(found: list[Problem], root: Any, prefix: str) -> list[str]:
@@ -473,12 +474,15 @@ def _aws_problems(found: list[Problem], root: Any, prefix: str) -> list[str]:
 
 
 def _aws_texts(p: Problem, root: Any, prefix: str) -> Iterator[tuple[tuple[Any, ...], str]]:
-    order = tuple((_ITEMS_RANK, step.rank) for step in p.path)
+    """(where AWS lists it, its words) for each message of ``p``: the place sorts a node's own
+    problems before its children's, a structure's members in the shape's order; the scalar
+    items of one container share a place, so they are reported once."""
+    order = tuple((_CHILDREN, step.rank) for step in p.path)
     if p.kind == "required":
         ranks = _ranks(p.shape)
         for member in p.detail:
             where = _aws_path(prefix, (*p.path, Step("member", member, 0)))
-            yield (*order, (_ITEMS_RANK, ranks[member]), (_OWN,)), problem(None, where, _NOT_NULL)
+            yield (*order, (_CHILDREN, ranks[member]), (_OWN,)), problem(None, where, _NOT_NULL)
     elif p.kind == "null":
         what = _ITEMS[p.detail.kind]
         text = f"{what} must satisfy constraint: [{_NOT_NULL}]"
@@ -491,7 +495,7 @@ def _aws_texts(p: Problem, root: Any, prefix: str) -> Iterator[tuple[tuple[Any, 
             text = f"{_ITEMS[last.kind]} must satisfy constraint: [{inner}]"
             where = _aws_path(prefix, p.path[:-1])
             yield (
-                (*order[:-1], (_KEYS if last.kind == "key" else _ITEMS_RANK,)),
+                (*order[:-1], (_KEYS if last.kind == "key" else _CHILDREN,)),
                 problem(container, where, text),
             )
         else:
