@@ -32,7 +32,7 @@ from ._model import (
     operation,
     shape,
 )
-from ._validation import Problem, Rules, Step, compiled, problems, walk
+from ._validation import WIRE, Problem, Rules, Step, compiled, problems, walk
 
 #: Seeded builders are created one minute apart from this instant (deterministic responses).
 BASE_CREATED_TIME = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
@@ -258,16 +258,11 @@ def _timestamp(value: Any) -> datetime.datetime:
     return datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
 
 
-#: A seed's values: Python's types (bytes, tuples, any mapping, datetimes); a null is a value
-#: (of the wrong type) wherever it is given.
+#: A seed's values: the wire's types, and Python's where they differ (datetimes, bytes, tuples,
+#: any mapping); a null is a value (of the wrong type) wherever it is given.
 SEED = Rules(
     types={
-        "string": (str,),
-        "boolean": (bool,),
-        "integer": (int,),
-        "long": (int,),
-        "float": (int, float),
-        "double": (int, float),
+        **WIRE.types,
         "timestamp": (datetime.datetime, str, int, float),
         "blob": (bytes, bytearray, str),
         "structure": (Mapping,),
