@@ -32,7 +32,7 @@ from ._model import (
     operation,
     shape,
 )
-from ._validation import compiled, problems
+from ._validation import WIRE, Problem, Rules, Step, compiled, problems, walk
 
 #: Seeded builders are created one minute apart from this instant (deterministic responses).
 BASE_CREATED_TIME = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
@@ -244,10 +244,48 @@ def check_state(
     return state
 
 
-def _limits(size: int, metadata: Mapping[str, Any], unit: str) -> str | None:
+def _timestamp(value: Any) -> datetime.datetime:
+    """A timestamp as an aware UTC datetime (a naive datetime is taken as UTC).
+
+    >>> _timestamp("2026-01-01T01:00:00+01:00")
+    datetime.datetime(2026, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)
+    """
+    if isinstance(value, datetime.datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
+        return aware.astimezone(datetime.timezone.utc)
+    if isinstance(value, str):
+        return parse_timestamp(value).astimezone(datetime.timezone.utc)
+    return datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
+
+
+#: A seed's values: the wire's types, and Python's where they differ (datetimes, bytes, tuples,
+#: any mapping); a null is a value (of the wrong type) wherever it is given.
+SEED = Rules(
+    types={
+        **WIRE.types,
+        "timestamp": (datetime.datetime, str, int, float),
+        "blob": (bytes, bytearray, str),
+        "structure": (Mapping,),
+        "map": (Mapping,),
+        "list": (list, tuple),
+    },
+    null_is_absent=False,
+    convert={"timestamp": _timestamp},
+)
+
+
+def _seed_path(field: str, path: tuple[Step, ...]) -> str | None:
+    """``field.Member[0]['key']``; None for a map's key (seeding does not check keys)."""
+    where = field
+    for step in path:
+        if step.kind == "key":
+            return None
+        where += f".{step.key}" if step.kind == "member" else f"[{step.key!r}]"
+    return where
+
+
+def _limits(size: int, metadata: Mapping[str, Any], unit: str) -> str:
     low, high = metadata.get("min"), metadata.get("max")
-    if (low is None or size >= low) and (high is None or size <= high):
-        return None
     if low is not None and high is not None:
         bounds = f"{low} to {high}"
     else:
@@ -255,117 +293,64 @@ def _limits(size: int, metadata: Mapping[str, Any], unit: str) -> str | None:
     return f"has {size} {unit}; allowed: {bounds} {unit}"
 
 
-def _timestamp(value: Any, bad_type: str) -> tuple[Any, str]:
-    """A timestamp as an aware UTC datetime (a naive datetime is taken as UTC)."""
-    if isinstance(value, datetime.datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
-        return aware.astimezone(datetime.timezone.utc), ""
-    try:
-        if isinstance(value, str):
-            return parse_timestamp(value).astimezone(datetime.timezone.utc), ""
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return datetime.datetime.fromtimestamp(value, datetime.timezone.utc), ""
-    except (ValueError, TypeError, OverflowError, OSError):
-        pass
-    return value, bad_type
+def _usage(found: Problem, field: str, metadata: Mapping[str, Any]) -> str | None:
+    """A problem of a seeded field in the words of a usage error, or None for one seeding lets
+    pass (a map's keys and size, a number past its Java type, limits of floats and blobs).
+
+    ``metadata`` holds the field's own constraints (its member's, with the create operation's).
+    """
+    path = _seed_path(field, found.path)
+    value, shape, kind = found.value, found.shape, found.kind
+    if path is None or kind in ("overflow", "null"):
+        return None
+    if kind == "unknown" and isinstance(shape, StructureShape):
+        wire_of = {xform_name(m): m for m in shape.members}
+        if found.detail in wire_of:
+            return (
+                f"{path}: key {found.detail!r} must be given in wire form, as in the AWS API: "
+                f"{wire_of[found.detail]!r}"
+            )
+        return (
+            f"{path}: key {show(found.detail)} is not a member of {shape.name}; "
+            f"allowed: {_allowed(shape.members)}"
+        )
+    if kind == "required" and isinstance(shape, StructureShape):
+        return f"{path}: {shape.name} requires the key(s) {_allowed(found.detail)}"
+    if kind == "type":
+        return _wrong_type(path, value, shape)
+    meta = metadata if not found.path else shape.metadata
+    broken = {constraint.kind: constraint.bound for constraint in found.detail}
+    if shape.type_name == "string":  # one problem a string, the first of enum, pattern, length
+        if "enum" in broken:
+            return (
+                f"{path}={show(value)} is not a {shape.name}; allowed: {_allowed(broken['enum'])}"
+            )
+        if "pattern" in broken:
+            allowed = f"strings matching {broken['pattern']}"
+            return f"{path}={show(value)} is not allowed; allowed: {allowed}"
+        return f"{path}={show(value)} {_limits(len(value), meta, 'characters')}"
+    if shape.type_name in ("integer", "long"):
+        return f"{path}={value!r} is out of range; allowed: {meta.get('min')} to {meta.get('max')}"
+    if shape.type_name == "list":
+        return f"{path}={show(value)} {_limits(len(value), meta, 'items')}"
+    return None
 
 
-def _scalar(shape: Shape, value: Any, path: str, metadata: Mapping[str, Any]) -> tuple[Any, str]:
-    """(value normalized, problem or "") for a scalar member."""
+def _wrong_type(path: str, value: Any, shape: Shape) -> str:
+    if isinstance(shape, StructureShape):
+        return (
+            f"{path}={show(value)} is not a dict; allowed: a {shape.name} in wire form "
+            f"with keys {_allowed(shape.members)}"
+        )
+    if isinstance(shape, ListShape):
+        return f"{path}={show(value)} is not a list; allowed: a list of {shape.member.name}"
+    if isinstance(shape, MapShape):
+        return f"{path}={show(value)} is not a dict; allowed: a {shape.name}"
     kind = shape.type_name
-    bad_type = (
+    return (
         f"{path}={show(value)} has the wrong type ({type(value).__name__}); "
         f"allowed: {_TYPE_WORDS.get(kind, kind)}"
     )
-    if kind == "string":
-        if not isinstance(value, str):
-            return value, bad_type
-        enum = getattr(shape, "enum", None)
-        if enum and value not in enum:
-            return value, f"{path}={show(value)} is not a {shape.name}; allowed: {_allowed(enum)}"
-        pattern = metadata.get("pattern")
-        if pattern and not _fullmatch(pattern, value):
-            return (
-                value,
-                f"{path}={show(value)} is not allowed; allowed: strings matching {pattern}",
-            )
-        too = _limits(len(value), metadata, "characters")
-        return value, f"{path}={show(value)} {too}" if too else ""
-    if kind == "boolean":
-        return value, "" if isinstance(value, bool) else bad_type
-    if kind in ("integer", "long"):
-        if not isinstance(value, int) or isinstance(value, bool):
-            return value, bad_type
-        low, high = metadata.get("min"), metadata.get("max")
-        if (low is not None and value < low) or (high is not None and value > high):
-            return value, f"{path}={value!r} is out of range; allowed: {low} to {high}"
-        return value, ""
-    if kind in ("float", "double"):
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        return value, "" if ok else bad_type
-    if kind == "timestamp":
-        return _timestamp(value, bad_type)
-    if kind == "blob":
-        return value, "" if isinstance(value, (bytes, bytearray, str)) else bad_type
-    return value, ""
-
-
-def _walk(
-    shape: Shape, value: Any, path: str, problems: list[str], metadata: Mapping[str, Any]
-) -> Any:
-    """``value`` checked against ``shape`` in wire form, as a new value (timestamps made aware)."""
-    if isinstance(shape, StructureShape):
-        if not isinstance(value, Mapping):
-            problems.append(
-                f"{path}={show(value)} is not a dict; allowed: a {shape.name} in wire form "
-                f"with keys {_allowed(shape.members)}"
-            )
-            return value
-        wire_of = {xform_name(m): m for m in shape.members}
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            if key in shape.members:
-                member = shape.members[key]
-                out[key] = _walk(member, item, f"{path}.{key}", problems, member.metadata)
-            elif key in wire_of:
-                problems.append(
-                    f"{path}: key {key!r} must be given in wire form, as in the AWS API: "
-                    f"{wire_of[key]!r}"
-                )
-            else:
-                problems.append(
-                    f"{path}: key {show(key)} is not a member of {shape.name}; "
-                    f"allowed: {_allowed(shape.members)}"
-                )
-        missing = [m for m in shape.required_members if m not in value]
-        if missing:
-            problems.append(f"{path}: {shape.name} requires the key(s) {_allowed(missing)}")
-        return out
-    if isinstance(shape, ListShape):
-        if not isinstance(value, (list, tuple)):
-            problems.append(
-                f"{path}={show(value)} is not a list; allowed: a list of {shape.member.name}"
-            )
-            return value
-        too = _limits(len(value), metadata, "items")
-        if too:
-            problems.append(f"{path}={show(value)} {too}")
-        return [
-            _walk(shape.member, item, f"{path}[{i}]", problems, shape.member.metadata)
-            for i, item in enumerate(value)
-        ]
-    if isinstance(shape, MapShape):
-        if not isinstance(value, Mapping):
-            problems.append(f"{path}={show(value)} is not a dict; allowed: a {shape.name}")
-            return value
-        return {
-            key: _walk(shape.value, item, f"{path}[{key!r}]", problems, shape.value.metadata)
-            for key, item in value.items()
-        }
-    checked, problem = _scalar(shape, value, path, metadata)
-    if problem:
-        problems.append(problem)
-    return checked
 
 
 def _create_constraints(member: str, create_operation: str | None) -> Mapping[str, Any]:
@@ -415,7 +400,8 @@ def check_fields(
             continue
         member = names[field]
         metadata = {**members[member].metadata, **_create_constraints(member, create_operation)}
-        wire[member] = _walk(members[member], value, field, problems, metadata)
+        wire[member], found = walk(members[member], value, SEED, metadata)
+        problems += [text for p in found if (text := _usage(p, field, metadata)) is not None]
     if problems:
         raise AppStreamUsageError("; ".join(problems))
     return wire

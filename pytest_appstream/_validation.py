@@ -28,8 +28,9 @@ import functools
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
@@ -85,13 +86,197 @@ def check_input(operation_name: str, params: Any) -> Any:
         return params
     if params is None:  # an empty body
         params = {}
-    wrong = wrong_type(shape, params)
+    value, found = walk(shape, params, WIRE)
+    wrong = _wrong_type(found)
     if wrong is not None:
         raise ServiceError("SerializationException", wrong)
-    found = problems(shape, params)
-    if found:
-        raise ServiceError("ValidationException", message(found))
-    return cleaned(shape, params)
+    texts = _aws_problems(found, params, "")
+    if texts:
+        raise ServiceError("ValidationException", message(texts))
+    return value
+
+
+# -- the walk ----------------------------------------------------------------------------------
+
+
+class Constraint(NamedTuple):
+    """One constraint the model states for a value itself: ``kind`` (``max``, ``min``,
+    ``pattern`` or ``enum``), its ``bound`` (a number, a pattern, the enum's values), the test
+    of a value, and ``measure`` (``length`` or ``value``: what ``max`` and ``min`` bound).
+
+    >>> [c.kind for c in constraints(operation("TagResource").input_shape.members["Tags"])]
+    ['max', 'min']
+    """
+
+    kind: str
+    bound: Any
+    test: Check
+    measure: str
+
+    @property
+    def text(self) -> str:
+        """AWS's words: ``Member must have length less than or equal to 256``."""
+        if self.kind == "max":
+            return f"Member must have {self.measure} less than or equal to {_number(self.bound)}"
+        if self.kind == "min":
+            return f"Member must have {self.measure} greater than or equal to {_number(self.bound)}"
+        if self.kind == "pattern":
+            return f"Member must satisfy regular expression pattern: {self.bound}"
+        return f"Member must satisfy enum value set: [{', '.join(self.bound)}]"
+
+
+class Step(NamedTuple):
+    """One step down from a container: a structure's ``member``, a list's ``item`` (``key`` is
+    its index), a map's ``key`` or ``value`` (``key`` is the map key); ``rank`` orders siblings
+    as AWS lists them (a member's place in the shape, an item's or entry's place in the value)."""
+
+    kind: str
+    key: Any
+    rank: int
+
+
+class Problem(NamedTuple):
+    """What a value breaks, before any wording: where (``path`` of :class:`Step`), the
+    ``value`` there and its ``shape``, and ``kind`` with its ``detail``:
+
+    - ``type``: not of the JSON (or, seeding, Python) type of the shape;
+    - ``overflow``: an integer past its Java type; ``detail`` is (Java type, low, high);
+    - ``broken``: ``detail`` is the tuple of :class:`Constraint` the value breaks;
+    - ``null``: a null item or map value of the container at ``path``; ``detail`` its step;
+    - ``unknown``: ``detail`` is a key the structure at ``path`` does not have;
+    - ``required``: ``detail`` is the tuple of required members the structure lacks.
+
+    >>> [p.kind for p in walk(operation("TagResource").input_shape, {"Tags": {}, "x": 1}, WIRE)[1]]
+    ['broken', 'unknown', 'required']
+    """
+
+    path: tuple[Step, ...]
+    value: Any
+    shape: Shape
+    kind: str
+    detail: Any = None
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What a walk takes as a value: ``types`` by model type (an instance of none is a
+    ``type`` problem; a bool is a number only where listed), ``convert`` by model type (a
+    scalar made normal after its type check: ``ValueError`` and the like make it a ``type``
+    problem), and whether a null member counts as absent and a null item as a problem (AWS's
+    deserializer) or as a value like any other (seeding)."""
+
+    types: Mapping[str, tuple[type, ...]]
+    null_is_absent: bool
+    convert: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
+
+
+#: The wire, as AWS reads it: JSON types, null members dropped, null items refused.
+WIRE = Rules(_JSON_TYPES, null_is_absent=True)
+
+
+def walk(
+    shape: Shape, value: Any, rules: Rules, metadata: Mapping[str, Any] | None = None
+) -> tuple[Any, list[Problem]]:
+    """``value`` checked against ``shape`` under ``rules``: (the value as read, its problems).
+
+    The value as read keeps only the structures' known members (and, on the wire, the non-null
+    ones), with the scalars ``rules`` convert converted; containers are copies. Problems come
+    in the value's order (a node's own, then its children's, then its missing members);
+    ``metadata``, when given, replaces the constraints of ``shape`` itself (not its members').
+
+    >>> shape = operation("DescribeImageBuilders").input_shape
+    >>> value, found = walk(shape, {"Names": ["b"], "x": 1}, WIRE)
+    >>> value, [(p.kind, p.detail) for p in found]
+    ({'Names': ['b']}, [('unknown', 'x')])
+    """
+    found: list[Problem] = []
+    return _visit(shape, value, (), rules, found, metadata), found
+
+
+def _visit(
+    shape: Shape,
+    value: Any,
+    path: tuple[Step, ...],
+    rules: Rules,
+    found: list[Problem],
+    metadata: Mapping[str, Any] | None = None,
+) -> Any:
+    expected = rules.types.get(shape.type_name, (object,))
+    if not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected):
+        found.append(Problem(path, value, shape, "type"))
+        return value
+    convert = rules.convert.get(shape.type_name)
+    if convert is not None:
+        try:
+            value = convert(value)
+        except (ValueError, TypeError, OverflowError, OSError):
+            found.append(Problem(path, value, shape, "type"))
+            return value
+    if isinstance(shape, StructureShape):
+        return _visit_structure(shape, value, path, rules, found)
+    if shape.type_name in _RANGES and isinstance(value, int):
+        java_type, low, high = _RANGES[shape.type_name]
+        if not low <= value <= high:
+            found.append(Problem(path, value, shape, "overflow", (java_type, low, high)))
+    own = constraints(shape) if metadata is None else _read_constraints(shape, metadata)
+    broken = tuple(c for c in own if not c.test(value))
+    if broken:
+        found.append(Problem(path, value, shape, "broken", broken))
+    if isinstance(shape, ListShape):
+        return [
+            _item(shape, value, item, path, Step("item", i, i), rules, found)
+            for i, item in enumerate(value)
+        ]
+    if isinstance(shape, MapShape):
+        out = {}
+        for rank, (key, item) in enumerate(value.items()):
+            _visit(shape.key, key, (*path, Step("key", key, rank)), rules, found)
+            out[key] = _item(shape, value, item, path, Step("value", key, rank), rules, found)
+        return out
+    return value
+
+
+def _visit_structure(
+    shape: StructureShape, value: Any, path: tuple[Step, ...], rules: Rules, found: list[Problem]
+) -> dict[str, Any]:
+    members, ranks = shape.members, _ranks(shape)
+    out = {}
+    for key, item in value.items():
+        member = members.get(key)
+        if member is None:
+            found.append(Problem(path, value, shape, "unknown", key))
+        elif item is not None or not rules.null_is_absent:
+            out[key] = _visit(member, item, (*path, Step("member", key, ranks[key])), rules, found)
+    missing = tuple(
+        m
+        for m in shape.required_members
+        if m not in value or (rules.null_is_absent and value[m] is None)
+    )
+    if missing:
+        found.append(Problem(path, value, shape, "required", missing))
+    return out
+
+
+def _item(
+    container: ListShape | MapShape,
+    value: Any,
+    item: Any,
+    path: tuple[Step, ...],
+    step: Step,
+    rules: Rules,
+    found: list[Problem],
+) -> Any:
+    """A list's item or a map's value: a null one is the container's problem on the wire."""
+    shape = container.member if isinstance(container, ListShape) else container.value
+    if item is None and rules.null_is_absent:
+        found.append(Problem(path, value, container, "null", step))
+        return None
+    return _visit(shape, item, (*path, step), rules, found)
+
+
+@functools.cache
+def _ranks(shape: StructureShape) -> dict[str, int]:
+    return {member: rank for rank, member in enumerate(shape.members)}
 
 
 def cleaned(shape: Shape, value: Any) -> Any:
@@ -102,18 +287,7 @@ def cleaned(shape: Shape, value: Any) -> Any:
     >>> cleaned(operation("DescribeImageBuilders").input_shape, {"NextToken": None, "x": 1})
     {}
     """
-    if isinstance(shape, StructureShape):
-        members = shape.members
-        return {
-            member: cleaned(members[member], item)
-            for member, item in value.items()
-            if item is not None and member in members
-        }
-    if isinstance(shape, ListShape):
-        return [cleaned(shape.member, item) for item in value]
-    if isinstance(shape, MapShape):
-        return {key: cleaned(shape.value, item) for key, item in value.items()}
-    return value
+    return walk(shape, value, WIRE)[0]
 
 
 @functools.cache
@@ -122,13 +296,13 @@ def valid(shape: Shape) -> Callable[[Any], bool]:
     no constraint of ``shape``, with no null and no unknown member at any depth.
 
     Most requests are like that, so they get this check, built once per shape; only a value it
-    refuses is walked again by :func:`wrong_type`, :func:`problems` and :func:`cleaned`.
+    refuses is walked again by :func:`walk`.
 
     >>> check = valid(operation("DescribeImageBuilders").input_shape)
     >>> check({"Names": ["b"]}), check({"Names": None}), check({"Names": ["b"], "x": 1})
     (True, False, False)
     """
-    own = [satisfied for _, satisfied in constraints(shape)]
+    own = [constraint.test for constraint in constraints(shape)]
     if shape.type_name in _RANGES:
         _, low, high = _RANGES[shape.type_name]
         own.insert(0, lambda v: low <= v <= high)
@@ -162,6 +336,55 @@ def valid(shape: Shape) -> Callable[[Any], bool]:
         key_valid, value_valid = valid(shape.key), valid(shape.value)
         return lambda v: scalar(v) and all(key_valid(k) and value_valid(i) for k, i in v.items())
     return scalar
+
+
+#: Constraints by shape: the model's shapes live as long as the process (kept here too).
+_constraints: dict[int, tuple[Shape, list[Constraint]]] = {}
+
+
+def constraints(shape: Shape) -> list[Constraint]:
+    """Every constraint the model states for ``shape`` itself, in AWS's order.
+
+    >>> [c.text for c in constraints(operation("DeleteImageBuilder").input_shape.members["Name"])]
+    ['Member must satisfy regular expression pattern: ^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$']
+    """
+    cached = _constraints.get(id(shape))
+    if cached is None or cached[0] is not shape:
+        cached = _constraints[id(shape)] = (shape, _read_constraints(shape, shape.metadata))
+    return cached[1]
+
+
+def _read_constraints(shape: Shape, meta: Mapping[str, Any]) -> list[Constraint]:
+    """The constraints of ``shape`` with ``meta`` for its limits and pattern (enums are the
+    shape's own)."""
+    sized = shape.type_name in _SIZED
+    measure = "length" if sized else "value"
+
+    def amount(value: Any) -> Any:
+        return len(value) if sized else value
+
+    out: list[Constraint] = []
+    if "max" in meta:
+        top = meta["max"]
+        out.append(Constraint("max", top, lambda v: amount(v) <= top, measure))
+    if "min" in meta:
+        low = meta["min"]
+        out.append(Constraint("min", low, lambda v: amount(v) >= low, measure))
+    if "pattern" in meta:
+        regex = compiled(meta["pattern"])
+        test: Check = lambda v: regex.fullmatch(v) is not None  # noqa: E731
+        out.append(Constraint("pattern", meta["pattern"], test, measure))
+    enum = getattr(shape, "enum", None)
+    if enum:
+        out.append(Constraint("enum", enum, lambda v: v in enum, measure))
+    return out
+
+
+def _number(value: Any) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+# -- AWS's words -------------------------------------------------------------------------------
 
 
 def message(found: list[str]) -> str:
@@ -199,164 +422,109 @@ def location(member: str) -> str:
 
 
 def problems(shape: Shape | None, value: Any, path: str = "") -> list[str]:
-    """Every constraint of ``shape`` that ``value`` (of the right JSON types) breaks.
+    """Every constraint of ``shape`` that ``value`` (of the right JSON types) breaks, in AWS's
+    words and order (a structure's members in the shape's order).
 
     A structure's members are named ``a.b``; a list's structures ``a.1.member``; a list of
     scalars, a map's keys and its scalar values are reported once, with every constraint.
     """
     if shape is None or value is None:
         return []
-    if isinstance(shape, StructureShape):
-        found: list[str] = []
-        for member, member_shape in shape.members.items():
-            item = value.get(member)
-            if item is None and member not in shape.required_members:
-                continue
-            where = f"{path}.{location(member)}" if path else location(member)
-            if item is None:
-                found.append(problem(None, where, _NOT_NULL))
-            else:
-                found += problems(member_shape, item, where)
-        return found
-    found = [problem(value, path, text) for text in broken(shape, value)]
-    if isinstance(shape, ListShape):
-        found += _parts(value, path, "Member", shape.member, value, ".member")
-    elif isinstance(shape, MapShape):
-        if not all(satisfies(shape.key, key) for key in value):
-            found.append(problem(value, path, _all_of("Map keys", shape.key)))
-        found += _parts(value, path, "Map value", shape.value, value, "")
-    return found
-
-
-def _parts(value: Any, path: str, what: str, shape: Shape, items: Any, suffix: str) -> list[str]:
-    """Problems of a container's items (a list, or a map's values): a null item once, for the
-    container; each nested one by place (``a.1.member``, ``a.key``); scalars reported together."""
-    places = list(enumerate(items, 1) if isinstance(items, list) else items.items())
-    found = []
-    if any(item is None for _, item in places):
-        found.append(problem(value, path, f"{what} must satisfy constraint: [{_NOT_NULL}]"))
-    if isinstance(shape, (StructureShape, ListShape, MapShape)):
-        found += [p for key, item in places for p in problems(shape, item, f"{path}.{key}{suffix}")]
-    elif not all(item is None or satisfies(shape, item) for _, item in places):
-        found.append(problem(value, path, _all_of(what, shape)))
-    return found
-
-
-def _all_of(what: str, shape: Shape) -> str:
-    inner = ", ".join(text for text, _ in constraints(shape))
-    return f"{what} must satisfy constraint: [{inner}]"
-
-
-#: Constraints by shape: the model's shapes live as long as the process (kept here too).
-_constraints: dict[int, tuple[Shape, list[tuple[str, Check]]]] = {}
-
-
-def constraints(shape: Shape) -> list[tuple[str, Check]]:
-    """Every constraint the model states for ``shape`` itself: (AWS's words, test of a value).
-
-    >>> [text for text, _ in constraints(operation("DeleteImageBuilder").input_shape.members["Name"])]
-    ['Member must satisfy regular expression pattern: ^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$']
-    """
-    cached = _constraints.get(id(shape))
-    if cached is None or cached[0] is not shape:
-        cached = _constraints[id(shape)] = (shape, _read_constraints(shape))
-    return cached[1]
-
-
-def _read_constraints(shape: Shape) -> list[tuple[str, Check]]:
-    meta = shape.metadata
-    sized = shape.type_name in _SIZED
-    measure = "length" if sized else "value"
-
-    def amount(value: Any) -> Any:
-        return len(value) if sized else value
-
-    out: list[tuple[str, Check]] = []
-    if "max" in meta:
-        top = meta["max"]
-        out.append(
-            (
-                f"Member must have {measure} less than or equal to {_number(top)}",
-                lambda v: amount(v) <= top,
-            )
-        )
-    if "min" in meta:
-        low = meta["min"]
-        out.append(
-            (
-                f"Member must have {measure} greater than or equal to {_number(low)}",
-                lambda v: amount(v) >= low,
-            )
-        )
-    if "pattern" in meta:
-        regex = compiled(meta["pattern"])
-        out.append(
-            (
-                f"Member must satisfy regular expression pattern: {meta['pattern']}",
-                lambda v: regex.fullmatch(v) is not None,
-            )
-        )
-    enum = getattr(shape, "enum", None)
-    if enum:
-        out.append(
-            (f"Member must satisfy enum value set: [{', '.join(enum)}]", lambda v: v in enum)
-        )
-    return out
-
-
-def satisfies(shape: Shape, value: Any) -> bool:
-    """True when ``value`` breaks none of the constraints of ``shape`` itself."""
-    return all(satisfied(value) for _, satisfied in constraints(shape))
-
-
-def broken(shape: Shape, value: Any) -> list[str]:
-    """The constraints of ``shape`` itself (not its members') that ``value`` breaks."""
-    return [text for text, satisfied in constraints(shape) if not satisfied(value)]
-
-
-def _number(value: Any) -> str:
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    return _aws_problems(walk(shape, value, WIRE)[1], value, path)
 
 
 def wrong_type(shape: Shape, value: Any) -> str | None:
     """AWS's ``SerializationException`` message for the first value of the wrong JSON type."""
-    if value is None:
-        return None
-    mismatch = _mismatch(shape, value)
-    if mismatch is not None:
-        return mismatch
-    if isinstance(shape, StructureShape):
-        members = shape.members
-        pairs: Any = ((members.get(k), v) for k, v in value.items())
-    elif isinstance(shape, ListShape):
-        pairs = ((shape.member, v) for v in value)
-    elif isinstance(shape, MapShape):
-        pairs = ((shape.value, v) for v in value.values())
-    else:
-        return None
-    for item_shape, item in pairs:
-        found = None if item_shape is None else wrong_type(item_shape, item)
-        if found is not None:
-            return found
+    return None if value is None else _wrong_type(walk(shape, value, WIRE)[1])
+
+
+def _wrong_type(found: list[Problem]) -> str | None:
+    """The first problem AWS's deserializer stops at, in its words (a map's keys are strings)."""
+    for p in found:
+        if p.kind in ("type", "overflow") and not (p.path and p.path[-1].kind == "key"):
+            if p.kind == "overflow":
+                java_type, low, high = p.detail
+                number = _digits(p.value)
+                return f"Numeric value ({number}) out of range of {java_type} ({low} - {high})"
+            if isinstance(p.value, (dict, list)):
+                kind = "list" if isinstance(p.value, list) else "structure or map"
+                return f"Start of {kind} found where not expected."
+            token = _TOKENS.get(type(p.value), "NULL_VALUE")
+            name = p.shape.type_name
+            return (
+                f"{token} can not be converted to {_JAVA_TYPES.get(name, f'a {name.capitalize()}')}"
+            )
     return None
 
 
-def _mismatch(shape: Shape, value: object) -> str | None:
-    expected = _JSON_TYPES.get(shape.type_name, (object,))
-    if isinstance(value, expected) and not (isinstance(value, bool) and bool not in expected):
-        if shape.type_name in _RANGES and isinstance(value, int):
-            java_type, low, high = _RANGES[shape.type_name]
-            if not low <= value <= high:
-                return (
-                    f"Numeric value ({_digits(value)}) out of range of {java_type} ({low} - {high})"
-                )
-        return None
-    if isinstance(value, (dict, list)):
-        kind = "list" if isinstance(value, list) else "structure or map"
-        return f"Start of {kind} found where not expected."
-    token = _TOKENS.get(type(value), "NULL_VALUE")
-    wanted = _JAVA_TYPES.get(shape.type_name, f"a {shape.type_name.capitalize()}")
-    return f"{token} can not be converted to {wanted}"
+#: How AWS words the items of a container, by step.
+_ITEMS = {"item": "Member", "value": "Map value", "key": "Map keys"}
+#: Where AWS lists a container's problems: its own, its keys', its null items', its items'.
+_OWN, _KEYS, _NULLS, _CHILDREN = 0, 1, 2, 3
+
+
+def _aws_problems(found: list[Problem], root: Any, prefix: str) -> list[str]:
+    """Problems of a walk in AWS's words and order, each container's scalar items (and null
+    items) reported once for the container; types and unknown members are not its concern."""
+    ranked: dict[tuple[Any, ...], str] = {}
+    for p in found:
+        for rank, text in _aws_texts(p, root, prefix):
+            ranked.setdefault(rank, text)
+    return [ranked[rank] for rank in sorted(ranked)]
+
+
+def _aws_texts(p: Problem, root: Any, prefix: str) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """(where AWS lists it, its words) for each message of ``p``: the place sorts a node's own
+    problems before its children's, a structure's members in the shape's order; the scalar
+    items of one container share a place, so they are reported once."""
+    order = tuple((_CHILDREN, step.rank) for step in p.path)
+    if p.kind == "required":
+        ranks = _ranks(p.shape)
+        for member in p.detail:
+            where = _aws_path(prefix, (*p.path, Step("member", member, 0)))
+            yield (*order, (_CHILDREN, ranks[member]), (_OWN,)), problem(None, where, _NOT_NULL)
+    elif p.kind == "null":
+        what = _ITEMS[p.detail.kind]
+        text = f"{what} must satisfy constraint: [{_NOT_NULL}]"
+        yield (*order, (_NULLS,)), problem(p.value, _aws_path(prefix, p.path), text)
+    elif p.kind == "broken":
+        last = p.path[-1] if p.path else None
+        if last is not None and last.kind != "member" and not _nested(p.shape):
+            container = _at(root, p.path[:-1])
+            inner = ", ".join(c.text for c in constraints(p.shape))
+            text = f"{_ITEMS[last.kind]} must satisfy constraint: [{inner}]"
+            where = _aws_path(prefix, p.path[:-1])
+            yield (
+                (*order[:-1], (_KEYS if last.kind == "key" else _CHILDREN,)),
+                problem(container, where, text),
+            )
+        else:
+            where = _aws_path(prefix, p.path)
+            for i, c in enumerate(p.detail):
+                yield (*order, (_OWN, i)), problem(p.value, where, c.text)
+
+
+def _nested(shape: Shape) -> bool:
+    return isinstance(shape, (StructureShape, ListShape, MapShape))
+
+
+def _at(root: Any, path: tuple[Step, ...]) -> Any:
+    for step in path:
+        root = root[step.key]
+    return root
+
+
+def _aws_path(prefix: str, path: tuple[Step, ...]) -> str:
+    """``a.b``, ``a.1.member`` (a list's item), ``a.key`` (a map's value)."""
+    where = prefix
+    for step in path:
+        if step.kind == "member":
+            where = f"{where}.{location(step.key)}" if where else location(step.key)
+        elif step.kind == "item":
+            where = f"{where}.{step.key + 1}.member"
+        else:
+            where = f"{where}.{step.key}"
+    return where
 
 
 def _digits(number: int) -> str:
