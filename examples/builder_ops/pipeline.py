@@ -2,7 +2,7 @@
 
 Run when AWS releases a new base image (or monthly)::
 
-    python -m builder_ops.pipeline --platform WINDOWS_SERVER_2022 --image golden-2026-03 \\
+    python -m builder_ops.pipeline --platform WINDOWS_SERVER_2019 --image golden-2026-03 \\
         --share-with 210987654321
 
 The steps, each a function of its own:
@@ -355,7 +355,7 @@ def build_golden_image(
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--platform", required=True, help="e.g. WINDOWS_SERVER_2022")
+    parser.add_argument("--platform", required=True, help="e.g. WINDOWS_SERVER_2019")
     parser.add_argument("--image", required=True, help="the new image's name")
     parser.add_argument("--share-with", required=True, help="the account to share it with")
     parser.add_argument("--instance-type", default="stream.standard.medium")
