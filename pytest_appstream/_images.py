@@ -12,6 +12,7 @@ it by another account is found by ARN only, as on AWS.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from typing import Any
 
@@ -248,7 +249,6 @@ IMAGES = register(
         default_duration=1800,
         build=build_image,
         create_operation=None,
-        on_region=lambda ctx: public_store(ctx),
         order=0,
     )
 )
@@ -256,46 +256,59 @@ IMAGES = register(
 # -- finding images ------------------------------------------------------------------------------
 
 
+#: Sequence numbers of public images: below every registry's (listings come public first).
+_PUBLIC_SEQUENCE_END = 1000
+
+
+@functools.cache
+def _catalog(region: str) -> dict[str, tuple[int, Image]]:
+    """AWS's listed public images of ``region`` by name, with their listing order: records shared
+    by every fake (they never change), for the platforms of the installed model."""
+    found: dict[str, tuple[int, Image]] = {}
+    for platform, names in PUBLIC_IMAGES.items():
+        for name in names:
+            image = public_image(region, name)
+            if image is not None and platform == image.platform:
+                found[name] = (len(found), image)
+    return found
+
+
+def _public(ctx: Context, region: str, image: Image, sequence: int) -> Entry:
+    """An entry for AWS's public ``image``: not stored; what the fake notes of it (deprecation)
+    lives in the registry's notes, so it lasts as long as the fake."""
+    notes = ctx.registry.notes.get((region, IMAGES.collection, image.name), {})  # read: no write
+    return Entry(
+        image, IMAGES.collection, sequence=sequence, account=PUBLIC, region=region, data=notes
+    )
+
+
 def public_store(ctx: Context, region: str | None = None) -> dict[str, Entry]:
-    """The public images of ``region`` (the caller's), AWS's catalog listed on first use."""
+    """AWS's listed public images of ``region`` (the caller's), as entries, in listing order."""
     where = region or ctx.region
-    store = ctx.registry.store(PUBLIC, where, IMAGES.collection)
-    if not store:
-        for platform, names in PUBLIC_IMAGES.items():
-            for name in names:
-                image = public_image(where, name)
-                if image is not None and platform == image.platform:
-                    ctx.registry.seed(PUBLIC, where, image, kind=IMAGES.collection)
-    return store
+    return {
+        name: _public(ctx, where, image, index) for name, (index, image) in _catalog(where).items()
+    }
 
 
 def public_entry(ctx: Context, name: str, region: str | None = None) -> Entry | None:
-    """AWS's public image ``name``: listed, or resolved from AWS's naming.
-
-    A resolved one is not stored (AWS has it all along; a listing shows the catalog only), so a
-    call that fails after resolving one has changed nothing.
-    """
+    """AWS's public image ``name``: listed, or resolved from AWS's naming (never listed)."""
     where = region or ctx.region
-    found = public_store(ctx, where).get(name)
-    if found is None:
-        image = public_image(where, name)
-        if image is not None:
-            found = Entry(image, IMAGES.collection, account=PUBLIC, region=where)
-    return found
+    listed = _catalog(where).get(name)
+    if listed is not None:
+        return _public(ctx, where, listed[1], listed[0])
+    image = public_image(where, name)
+    return None if image is None else _public(ctx, where, image, _PUBLIC_SEQUENCE_END - 1)
 
 
 def deprecate(ctx: Context, name: str) -> None:
     """Mark AWS's public image ``name`` deprecated: builders and fleets can no longer use it."""
-    entry = public_store(ctx).get(name)
+    entry = public_entry(ctx, name)
     if entry is None:
-        image = public_image(ctx.region, name)
-        if image is None:
-            raise AppStreamUsageError(
-                f"name={name!r} is not one of AWS's public images; allowed: a name in AWS's "
-                "public naming, e.g. AppStream-WinServer2022-06-12-2023"
-            )
-        entry = ctx.registry.seed(PUBLIC, ctx.region, image, kind=IMAGES.collection)
-    entry.data["deprecated"] = True
+        raise AppStreamUsageError(
+            f"name={name!r} is not one of AWS's public images; allowed: a name in AWS's "
+            "public naming, e.g. AppStream-WinServer2022-06-12-2023"
+        )
+    ctx.registry.notes.setdefault((entry.region, IMAGES.collection, name), {})["deprecated"] = True
 
 
 def by_name(ctx: Context, name: str) -> Entry | None:

@@ -71,8 +71,6 @@ class Kind:
     on_seed: Callable[[Any, Any], None] | None = None
     #: Called with each entry ``advance()`` completes, for what else it finishes (a deployment).
     on_advance: Callable[[Any], None] | None = None
-    #: Called with the context of each region the fake comes to serve (AWS's public images).
-    on_region: Callable[[Any], object] | None = None
     #: Seeding order: lower first (images before the builders and fleets made from them).
     order: int = 0
 

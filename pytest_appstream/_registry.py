@@ -77,7 +77,10 @@ class Registry:
         self.lock = threading.RLock()
         self._stores: dict[tuple[str, str, str], dict[str, Entry]] = {}
         self._lineages: dict[tuple[str, str, str, str], _Lineage] = {}
-        self._sequence = itertools.count()
+        self._sequence = itertools.count(1000)  # below 1000: AWS's public images (see _images)
+        #: What the fake notes of resources it does not hold (AWS's public images), by
+        #: (region, kind, name): e.g. that a test deprecated one.
+        self.notes: dict[tuple[str, str, str], dict[str, Any]] = {}
 
     def store(self, account: str, region: str, kind: str = BUILDERS) -> dict[str, Entry]:
         """The live resources of one kind, account and region, in creation order (hold the lock)."""

@@ -93,7 +93,6 @@ class FakeAppStream:
             of.collection: collection(self, of) for of in kinds()
         }
         self._builders: Collection[ImageBuilder] = self._collections["builders"]
-        self._context(region)  # the region's world as AWS has it (its public images) from the start
         self._saved_env: dict[str, str | None] = {}
         self._active = False
         self._entered: list[bool] = []  # per open ``with``: did that ``with`` activate the fake?
@@ -129,9 +128,6 @@ class FakeAppStream:
                 self.registry, self.account_id, region, self.transitions, self.polls, self.clock
             )
             self._contexts[region] = ctx
-            for of in kinds():
-                if of.on_region is not None:
-                    of.on_region(ctx)
         return ctx
 
     def _handle(
