@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import threading
+import time
 
 from botocore.utils import parse_timestamp
 
@@ -65,6 +66,12 @@ class Clock:
         """The fake's current instant, an aware UTC datetime."""
         base = self._frozen if self._frozen is not None else datetime.datetime.now(UTC)
         return base + self._slept
+
+    def timestamp(self) -> float:
+        """:meth:`now` as epoch seconds (the wall clock's own when nothing moved it: fast)."""
+        if self._frozen is None and not self._slept:
+            return time.time()
+        return self.now().timestamp()
 
     def sleep(self, seconds: float) -> None:
         """Move the clock ``seconds`` forward at once (what ``time.sleep`` would have waited).

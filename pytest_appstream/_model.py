@@ -171,10 +171,13 @@ class Record:
 
     def wire_items(self) -> dict[str, Any]:
         """The wire members that are set, sharing nested values (the fake's fast path)."""
-        own = _own_fields(type(self))
+        plan = _PLANS.get(type(self))
+        if plan is None:
+            plan = _PLANS[type(self)] = _plan(type(self))
+        extra = self.extra
         out: dict[str, Any] = {}
-        for field, member in fields_of(self.SHAPE).items():
-            value = getattr(self, field, None) if field in own else self.extra.get(member)
+        for field, member in plan:
+            value = getattr(self, field) if field else extra.get(member)
             if value is not None:
                 out[member] = value
         return out
@@ -182,6 +185,15 @@ class Record:
     def to_response(self) -> dict[str, Any]:
         """The record as botocore returns it (an item of the Describe call's list), a deep copy."""
         return copy.deepcopy(self.wire_items())
+
+
+#: Per record class: (its field, or "" for one kept in ``extra``; wire member), in model order.
+_PLANS: dict[type, list[tuple[str, str]]] = {}
+
+
+def _plan(cls: type[Record]) -> list[tuple[str, str]]:
+    own = _own_fields(cls)
+    return [(field if field in own else "", m) for field, m in fields_of(cls.SHAPE).items()]
 
 
 _OWN_FIELDS: dict[type, frozenset[str]] = {}

@@ -153,7 +153,7 @@ def answer(
             "x-amzn-RequestId": backend._next_request_id(),
             "Content-Type": CONTENT_TYPE,
             "Content-Length": str(len(data)),
-            "Date": http_date(backend.clock.now().timestamp()),
+            "Date": http_date(backend.clock.timestamp()),
         },
         data,
     )

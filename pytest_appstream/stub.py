@@ -541,4 +541,4 @@ def _did_you_mean(method: str, mapping: Any) -> str:
 def _date() -> str:
     """The ``Date`` header of a queued response: the attached fake's clock, else now."""
     backend = wire.attached()
-    return wire.http_date(None if backend is None else backend.clock.now().timestamp())
+    return wire.http_date(None if backend is None else backend.clock.timestamp())
