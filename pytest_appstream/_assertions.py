@@ -128,8 +128,7 @@ def _pending_note(col: Collection[Any], name: str, region: str) -> str:
     to = entry.pending.to_state or "deleted"
     left = entry.pending.reads_left
     where = "" if region == fake.region else f", region={region!r}"
-    verb = "advance" if col.kind.collection == "builders" else f"{col.kind.collection}.advance"
-    advance = f"appstream.{verb}({name!r}{where})"
+    advance = f"{col.kind.verbs_at}.advance({name!r}{where})"
     deadline = entry.pending.deadline
     if deadline is not None:
         seconds = max(0.0, (deadline - fake.clock.now()).total_seconds())

@@ -15,6 +15,7 @@ Reading from the test never counts as an API read: it completes no transition.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
@@ -31,6 +32,18 @@ if TYPE_CHECKING:
     from .fake import FakeAppStream
 
 R = TypeVar("R", bound=Record)
+
+
+class Usual(enum.Enum):
+    """The default of ``add(state=...)``: the kind's usual resting state (``None`` is refused)."""
+
+    STATE = "the kind's usual state"
+
+    def __repr__(self) -> str:
+        return "<the kind's usual state>"
+
+
+USUAL = Usual.STATE
 T = TypeVar("T")
 
 
@@ -71,7 +84,7 @@ class Collection(Mapping[str, R], Generic[R]):
         self,
         name: str,
         *,
-        state: str | None = None,
+        state: str | Usual = USUAL,
         region: str | None = None,
         tags: Mapping[str, str] | None = None,
         **fields: Any,
@@ -89,7 +102,7 @@ class Collection(Mapping[str, R], Generic[R]):
         with fake.registry.lock:
             record = of.build(
                 name,
-                state=of.default_state if state is None else state,
+                state=of.default_state if state is USUAL else state,
                 region=where,
                 account_id=fake.account_id,
                 index=fake._next_index(of),

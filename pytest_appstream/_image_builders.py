@@ -89,6 +89,7 @@ IMAGE_BUILDERS = register(
         default_duration=DEFAULT_DURATION,
         build=build_builder,
         create_operation="CreateImageBuilder",
+        verbs="appstream",
         on_seed=lambda ctx, entry: _images.ensure(
             ctx, entry.record.image_arn, entry.record.platform
         ),

@@ -71,8 +71,16 @@ class Kind:
     on_seed: Callable[[Any, Any], None] | None = None
     #: Called with each entry ``advance()`` completes, for what else it finishes (a deployment).
     on_advance: Callable[[Any], None] | None = None
+    #: Where a test finds the kind's verbs, for messages (``appstream.images``; image builders'
+    #: shortcuts are on the fake itself: ``appstream``). Empty: ``appstream.<collection>``.
+    verbs: str = ""
     #: Seeding order: lower first (images before the builders and fleets made from them).
     order: int = 0
+
+    @property
+    def verbs_at(self) -> str:
+        """Where a test finds the kind's verbs: ``appstream.images``, or :attr:`verbs`."""
+        return self.verbs or f"appstream.{self.collection}"
 
     @property
     def article(self) -> str:

@@ -36,7 +36,7 @@ from ._model import (
 )
 from ._operations import HANDLERS
 from ._registry import Entry, Registry
-from ._seeding import check_state, check_tags
+from ._seeding import check_tags
 from ._service import Context
 from ._settings import (
     DEFAULT_ACCOUNT,
@@ -259,7 +259,6 @@ class FakeAppStream:
         'arn:aws:appstream:eu-west-1:123456789012:image-builder/b'
         """
         __tracebackhide__ = True
-        check_state(state)  # add() reads None as "the usual state"; here a state is required
         return self.builders.add(name, state=state, region=region, tags=tags, **fields)
 
     def _next_index(self, of: Kind) -> int:

@@ -509,10 +509,7 @@ def _seed(request: pytest.FixtureRequest, fake: FakeAppStream) -> None:
         arguments = dict(arguments)
         name = arguments.pop("name")
         try:
-            if of.collection == "builders":
-                fake.add_builder(name, **arguments)
-            else:
-                fake._collections[of.collection].add(name, **arguments)
+            fake._collections[of.collection].add(name, **arguments)
         except AppStreamUsageError as error:
             _bad_marker(mark, f"{label}{error}")
     for mark in request.node.iter_markers("appstream_fault"):
