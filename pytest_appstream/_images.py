@@ -44,7 +44,6 @@ from ._service import (
     not_found,
     page_of,
     poll,
-    refusal,
     settled,
 )
 from ._validation import compiled
@@ -548,7 +547,16 @@ def create_updated_image(ctx: Context, params: Params) -> Response:
     """
     existing = _own(ctx, params["existingImageName"], "CreateUpdatedImage")
     if existing.state != "AVAILABLE":
-        raise refusal(ctx, IMAGES, "CreateUpdatedImage", existing, ("AVAILABLE",))
+        code = (
+            "ConcurrentModificationException"
+            if IMAGES.in_between(existing.state)
+            else "OperationNotPermittedException"
+        )
+        raise ServiceError(
+            code,
+            f"The image {existing.name} is {existing.state}. The image must be in an AVAILABLE "
+            "state for this action to succeed.",
+        )
     new_name = params["newImageName"]
     if new_name.lower().startswith(_RESERVED):
         raise ServiceError(

@@ -384,6 +384,16 @@ def test_create_updated_image() -> None:
     assert error(fake, "CreateUpdatedImage", existingImageName="old", newImageName="new")[0] == (
         "ResourceAlreadyExistsException"
     )
+    fake.images.add("broken", state="FAILED")
+    fake.images.add("copying", state="COPYING")
+    assert error(fake, "CreateUpdatedImage", existingImageName="broken", newImageName="n") == (
+        "OperationNotPermittedException",
+        "The image broken is FAILED. The image must be in an AVAILABLE state for this action to "
+        "succeed.",
+    )
+    assert error(fake, "CreateUpdatedImage", existingImageName="copying", newImageName="n")[0] == (
+        "ConcurrentModificationException"
+    )
 
 
 # -- the Image Assistant ------------------------------------------------------------------------
