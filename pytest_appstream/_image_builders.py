@@ -31,6 +31,7 @@ from ._service import (
     indexed_page,
     named_page,
     page_of,
+    paged,
     poll,
     read,
 )
@@ -236,10 +237,7 @@ def describe_image_builders(ctx: Context, params: Params) -> Response:
             ctx, operation, params, names, lambda name: read(ctx, IMAGE_BUILDERS, name)
         )
     poll(page)
-    response: Response = {"ImageBuilders": [e.record.wire_items() for e in page]}
-    if token is not None:
-        response["NextToken"] = token
-    return response
+    return paged({"ImageBuilders": [e.record.wire_items() for e in page]}, token)
 
 
 def update_image_builder(ctx: Context, params: Params) -> Response:
@@ -397,10 +395,7 @@ def describe_software_associations(ctx: Context, params: Params) -> Response:
         for name, status in sorted(software_of(entry).items())
     ]
     page, token = indexed_page(ctx, "DescribeSoftwareAssociations", params, rows)
-    response: Response = {"AssociatedResource": arn, "SoftwareAssociations": page}
-    if token is not None:
-        response["NextToken"] = token
-    return response
+    return paged({"AssociatedResource": arn, "SoftwareAssociations": page}, token)
 
 
 HANDLERS: dict[str, Handler] = {

@@ -43,6 +43,7 @@ from ._service import (
     named_page,
     not_found,
     page_of,
+    paged,
     poll,
     settled,
 )
@@ -415,10 +416,7 @@ def describe_images(ctx: Context, params: Params) -> Response:
         page, next_token = page_of(ctx, operation, params, _visible(ctx, params.get("Type")))
     page = [e for e in (settled(ctx, e) for e in page) if e is not None]
     poll(page)
-    response: Response = {"Images": [_shown(ctx, e) for e in page]}
-    if next_token is not None:
-        response["NextToken"] = next_token
-    return response
+    return paged({"Images": [_shown(ctx, e) for e in page]}, next_token)
 
 
 def _shown(ctx: Context, entry: Entry) -> dict[str, Any]:
@@ -656,10 +654,7 @@ def describe_image_permissions(ctx: Context, params: Params) -> Response:
         if wanted is None or account in wanted
     ]
     page, token = indexed_page(ctx, "DescribeImagePermissions", params, rows)
-    response: Response = {"Name": name, "SharedImagePermissionsList": page}
-    if token is not None:
-        response["NextToken"] = token
-    return response
+    return paged({"Name": name, "SharedImagePermissionsList": page}, token)
 
 
 HANDLERS: dict[str, Handler] = {

@@ -236,6 +236,13 @@ def named_page(
     return [lookup(name) for name in page], token
 
 
+def paged(response: Response, token: str | None) -> Response:
+    """``response`` with the ``NextToken`` of the next page, if there is one."""
+    if token is not None:
+        response["NextToken"] = token
+    return response
+
+
 def poll(page: Iterable[Entry]) -> None:
     """Count one read of each resource on a page (once per resource, even when named twice)."""
     for entry in {id(e): e for e in page}.values():
