@@ -85,7 +85,7 @@ class FakeAppStream:
         self._calls: list[Call] = []
         #: Tracebacks of calls the fake itself failed on (answered ``InternalFailure``); the
         #: ``appstream`` fixture fails the test with them.
-        self.internal_errors: list[str] = []
+        self._internal_errors: list[str] = []
         self._contexts: dict[str, Context] = {}
         self._request_ids = itertools.count(1)
         self._seeded: dict[str, int] = {}  # per kind: how many were seeded (default values)
@@ -154,7 +154,7 @@ class FakeAppStream:
             except (
                 Exception
             ):  # a bug of the fake: AWS's answer to the client, the truth to the test
-                self.internal_errors.append(
+                self._internal_errors.append(
                     f"{operation} {params!r} raised:\n{traceback.format_exc()}"
                 )
                 self._calls.append(

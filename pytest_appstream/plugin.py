@@ -549,10 +549,10 @@ def appstream(
     finally:
         live.pop(id(fake), None)
         fake.deactivate()
-    if fake.internal_errors:
+    if fake._internal_errors:
         pytest.fail(
             "pytest-appstream failed on a call (the client got InternalFailure); please report "
-            "it with this text:\n" + "\n".join(fake.internal_errors),
+            "it with this text:\n" + "\n".join(fake._internal_errors),
             pytrace=False,
         )
     report = request.node.stash.get(_call_report, None)

@@ -226,7 +226,7 @@ class RecordingFake(FakeAppStream):
             self.escaped.append(error)
             raise
         # The fake's last-resort net answers InternalFailure for its own bugs: none may happen.
-        assert self.internal_errors == [], self.internal_errors[-1]
+        assert self._internal_errors == [], self._internal_errors[-1]
         check_response(operation, status, body)
         return status, body
 
