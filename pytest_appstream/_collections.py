@@ -96,6 +96,9 @@ class Collection(Mapping[str, R], Generic[R]):
         """
         __tracebackhide__ = True
         fake, of = self._fake, self.kind
+        reserved = {"account_id", "index"} & set(fields)  # the fake's, not the resource's
+        if reserved:
+            check_fields({k: fields[k] for k in reserved}, of.record.SHAPE, of.create_operation)
         where = fake._region(region)
         checked_tags = check_tags(tags)
         assert of.build is not None, f"{of.collection} cannot be seeded"

@@ -87,15 +87,16 @@ def seed_data(fake: FakeAppStream, data: object, source: str = "the data") -> No
         polls=fake.polls,
     )
     seed(scratch, seeds, source)
-    for of, index, entry in seeds:
-        region = entry.get("region") or fake.region
-        live = fake.registry.get(fake.account_id, region, entry["name"], of.collection)
-        if live is not None:
-            raise AppStreamUsageError(
-                f"{source}: {of.data_key}[{index}]: name={entry['name']!r} is already live; "
-                "allowed: a name not yet used"
-            )
-    seed(fake, seeds, source)
+    with fake.registry.lock:  # no call of another thread between the check and the seeding
+        for of, index, entry in seeds:
+            region = entry.get("region") or fake.region
+            live = fake.registry.get(fake.account_id, region, entry["name"], of.collection)
+            if live is not None:
+                raise AppStreamUsageError(
+                    f"{source}: {of.data_key}[{index}]: name={entry['name']!r} is already "
+                    "live; allowed: a name not yet used"
+                )
+        seed(fake, seeds, source)
 
 
 def load(path: Path) -> Any:

@@ -116,7 +116,7 @@ def names_in(params: Mapping[str, Any]) -> list[str]:
     for member, value in params.items():
         values = value if isinstance(value, list) else [value]
         strings = [v for v in values if isinstance(v, str)]
-        if member.endswith(("Name", "Names")):
+        if member.endswith(("Name", "Names")) and not member.endswith("DisplayName"):
             found.extend(strings)
         elif member.endswith(("Arn", "Arns", "AssociatedResource")):
             found.extend(v.rpartition("/")[2] for v in strings if ":appstream:" in v)

@@ -119,7 +119,9 @@ def create_image_builder(ctx: Context, params: Params) -> Response:
             "ResourceAlreadyExistsException",
             f"The image builder {name} already exists for account {ctx.account}.",
         )
-    image = _images.usable(ctx, name=params.get("ImageName"), arn=params.get("ImageArn"))
+    image = _images.usable(
+        ctx, name=params.get("ImageName"), arn=params.get("ImageArn"), purpose="allowImageBuilder"
+    )
     members = builder_members()
     fields = {
         xform_name(member): copy.deepcopy(value)

@@ -20,7 +20,7 @@ from botocore import xform_name
 
 from ._errors import AppStreamUsageError, ServiceError
 from ._kinds import Action, Kind, kinds, register
-from ._model import Image, fields_of, members_of, modeled_errors, operation, shape
+from ._model import REGION_NAME, Image, fields_of, members_of, modeled_errors, operation, shape
 from ._registry import Entry
 from ._seeding import (
     BASE_CREATED_TIME,
@@ -47,7 +47,7 @@ from ._service import (
     poll,
     settled,
 )
-from ._validation import compiled
+from ._validation import compiled, message, problem
 
 #: The account of AWS's public images: their ARNs have an empty account.
 PUBLIC = ""
@@ -331,17 +331,27 @@ def by_arn(ctx: Context, arn: str) -> Entry | None:
     return own if own is not None and getattr(own.record, "arn", None) == arn else None
 
 
-def usable(ctx: Context, *, name: str | None = None, arn: str | None = None) -> Entry:
+def usable(
+    ctx: Context, *, name: str | None = None, arn: str | None = None, purpose: str = ""
+) -> Entry:
     """The image a builder or fleet is created from: it exists and is AVAILABLE, else AWS's error.
 
     ``ResourceNotFoundException`` (``The image X for account Y does not exist.``) or
     ``ResourceNotAvailableException`` (``The image X is DEPRECATED. The image must be in an
     AVAILABLE state for this action to succeed.``).
+    A shared image whose permissions deny ``purpose`` (``allowImageBuilder``, ``allowFleet``) is
+    not available either.
     """
     entry = by_name(ctx, name) if name is not None else by_arn(ctx, arn or "")
     shown = name if name is not None else (arn or "").rpartition("/")[2]
     if entry is None:
         raise not_found(ctx, IMAGES, shown)
+    permissions = getattr(entry.record, "image_permissions", None)
+    if purpose and permissions is not None and permissions.get(purpose) is False:
+        raise ServiceError(
+            "ResourceNotAvailableException",
+            f"The image {shown} is shared with account {ctx.account} without {purpose}.",
+        )
     state = "DEPRECATED" if entry.data.get("deprecated") else entry.state
     if state != "AVAILABLE":
         raise ServiceError(
@@ -488,6 +498,19 @@ def copy_image(ctx: Context, params: Params) -> Response:
     """CopyImage: an AVAILABLE image of the account into a region, COPYING -> AVAILABLE."""
     source_name = params["SourceImageName"]
     target_name, region = params["DestinationImageName"], params["DestinationRegion"]
+    if not REGION_NAME.fullmatch(region) or partition(region) != partition(ctx.region):
+        raise ServiceError(
+            "ValidationException",
+            message(
+                [
+                    problem(
+                        region,
+                        "destinationRegion",
+                        f"Member must be a region of the {partition(ctx.region)} partition",
+                    )
+                ]
+            ),
+        )
     source = find(ctx, IMAGES, source_name)
     if source is None or getattr(source.record, "visibility", None) == "SHARED":
         if public_entry(ctx, source_name) is not None:

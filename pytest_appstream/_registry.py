@@ -114,8 +114,10 @@ class Registry:
         lineage = self._lineages.get(key)
         if lineage is None:
             lineage = self._lineages[key] = _Lineage(None if operation else state)
-        if operation:
-            lineage.transitions.append(Transition(None, state, operation))
+            if operation:
+                lineage.transitions.append(Transition(None, state, operation))
+        else:  # a name deleted before: its history goes on (a seed is recorded as "seed")
+            lineage.transitions.append(Transition(None, state, operation or "seed"))
         return entry
 
     def set_state(

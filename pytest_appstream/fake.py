@@ -599,6 +599,12 @@ def _image_assistant(
 ) -> Image:
     """The snapshot: every check first, then the builder and the new image change together."""
     __tracebackhide__ = True
+    decided = {"state", "created_time"} & set(fields)
+    if decided:
+        raise AppStreamUsageError(
+            f"{sorted(decided)[0]}=... is not allowed; allowed: other snake_case Image fields "
+            "(the new image is PENDING, created now on the fake's clock)"
+        )
     if isinstance(image_name, str) and image_name.lower().startswith(
         ("aws", "appstream", "amazon")
     ):
@@ -612,7 +618,9 @@ def _image_assistant(
             "(the Image Assistant's answer); allowed: a name not yet used"
         )
     record = builder.record
-    source = fake.images.get(str(getattr(record, "image_arn", "")).rpartition("/")[2])
+    source_name = str(getattr(record, "image_arn", "")).rpartition("/")[2]
+    found = fake.registry.get(fake.account_id, region, source_name, "images")
+    source = None if found is None else found.record
     defaults = {
         "platform": getattr(record, "platform", None),
         "base_image_arn": getattr(record, "image_arn", None),

@@ -480,6 +480,7 @@ def _seeds(request: pytest.FixtureRequest) -> list[_Seed]:
     """Every resource to seed, in dependency order; the closest level wins on a name."""
     __tracebackhide__ = True
     chosen: dict[str, _Seed] = {}
+    region = _settings(request).region  # a seed that names it is the same as one that does not
     names = (*_SEEDING, "appstream_builders_from", "appstream_data")
     for level in _marks(request, *names):
         here: dict[str, str] = {}
@@ -489,7 +490,7 @@ def _seeds(request: pytest.FixtureRequest) -> list[_Seed]:
                 name = arguments.get("name")
                 if name is None:
                     _bad_marker(mark, f"{label}'name' is missing; allowed: {of.article} name")
-                key = repr((of.collection, name, arguments.get("region")))
+                key = repr((of.collection, name, arguments.get("region") or region))
                 if key in here:
                     _bad_marker(
                         mark,

@@ -206,7 +206,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, status: int, headers: Mapping[str, str], body: bytes) -> None:
         self.send_response_only(status)
         self.send_header("Server", self.server_version)
-        self.send_header("Date", headers.get("Date") or http_date())
+        backend = getattr(self.server.owner, "backend", None)
+        clock = getattr(backend, "clock", None)
+        now = None if clock is None else clock.timestamp()
+        self.send_header("Date", headers.get("Date") or http_date(now))
         self.send_header("Content-Type", headers.get("Content-Type") or "application/json")
         for key, value in headers.items():
             if key.lower() not in ("date", "content-type", "content-length", "connection"):

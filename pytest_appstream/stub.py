@@ -25,9 +25,9 @@ Example::
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
-import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
 from pprint import pformat
@@ -118,7 +118,7 @@ class QueuedResponse:
         headers: dict[str, str] = {}
         if self.message_for is not None:
             message = self.message_for(params)
-            request_id = str(uuid.uuid4())
+            request_id = _request_id()
             headers = {
                 "x-amzn-requestid": request_id,
                 "content-type": wire.CONTENT_TYPE,
@@ -542,3 +542,14 @@ def _date() -> str:
     """The ``Date`` header of a queued response: the attached fake's clock, else now."""
     backend = wire.attached()
     return wire.http_date(None if backend is None else backend.clock.timestamp())
+
+
+_stub_ids = itertools.count(1)
+
+
+def _request_id() -> str:
+    """A queued error's ``x-amzn-RequestId``: the attached fake's next one, else a counter's."""
+    backend = wire.attached()
+    if backend is not None:
+        return backend._next_request_id()
+    return f"00000000-0000-4000-9000-{next(_stub_ids):012d}"

@@ -553,3 +553,149 @@ def test_a_private_image_carries_its_base_images_release_date() -> None:
         == "arn:aws:appstream:us-east-1::image/AppStream-AmazonLinux2-02-11-2025"
     )
     assert seeded.public_base_image_released_date is not None
+
+
+# -- found by review: each failed before its fix ----------------------------------------------------
+
+
+def test_seeding_a_data_file_is_all_or_nothing_while_clients_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from pytest_appstream import _data
+    from pytest_appstream._collections import Collection
+
+    fake = FakeAppStream()
+    original = Collection.add
+    results: list[int] = []
+
+    def add_then_race(self: Any, name: str, **kwargs: Any) -> Any:
+        added = original(self, name, **kwargs)
+        if self._fake is fake and name == "b1":
+            other = threading.Thread(
+                target=lambda: results.append(
+                    fake._handle(
+                        "CreateImageBuilder",
+                        {"Name": "b2", "ImageName": W22, "InstanceType": "stream.standard.small"},
+                        None,
+                    )[0]
+                )
+            )
+            other.start()
+            other.join(timeout=0.5)  # held off by the registry lock until the seeding is done
+        return added
+
+    monkeypatch.setattr(Collection, "add", add_then_race)
+    _data.seed_data(fake, {"image_builders": [{"name": "b1"}, {"name": "b2"}]})
+    assert results == []  # the other call waited: the seeding was atomic
+    assert sorted(fake.builders) == ["b1", "b2"]
+
+
+def test_a_name_seeded_again_after_its_deletion_goes_on_in_its_history() -> None:
+    fake = FakeAppStream(transitions="immediate")
+    fake.add_builder("b")
+    ok(fake, "DeleteImageBuilder", Name="b")
+    fake.advance()
+    fake.add_builder("b", state="STOPPED")
+    assert fake.states("b") == ["RUNNING", "DELETING", None, "STOPPED"]
+    assert fake.history("b")[-1].operation == "seed"
+    fake.assert_state("b", "STOPPED")
+
+
+@pytest.mark.parametrize("keyword", ["account_id", "index"])
+def test_the_fakes_own_arguments_are_not_fields(keyword: str) -> None:
+    fake = FakeAppStream()
+    with pytest.raises(AppStreamUsageError, match=rf"^{keyword}=.* is not a field of ImageBuilder"):
+        fake.add_builder("b", **{keyword: "1"})
+    with pytest.raises(AppStreamUsageError, match=rf"^{keyword}=.* is not a field of Image"):
+        fake.images.add("i", **{keyword: "1"})
+    fake.add_builder("b")
+    with pytest.raises(AppStreamUsageError, match=r"^state=\.\.\. is not allowed"):
+        fake.create_image("b", "x", state="AVAILABLE")
+    assert fake.images == {}
+
+
+def test_a_copy_goes_to_a_region_of_the_callers_partition() -> None:
+    fake = FakeAppStream()
+    fake.images.add("g")
+    for region in ("nowhere", "cn-north-1"):
+        code, text = error(
+            fake,
+            "CopyImage",
+            SourceImageName="g",
+            DestinationImageName="g2",
+            DestinationRegion=region,
+        )
+        assert code == "ValidationException" and "destinationRegion" in text
+    assert fake.registry.stores("images") == [(ACCOUNT, "us-east-1")]
+
+
+def test_a_shared_image_without_image_builder_permission_cannot_make_a_builder() -> None:
+    fake = FakeAppStream()
+    shared = fake.images.add(
+        "sh",
+        visibility="SHARED",
+        image_permissions={"allowFleet": True, "allowImageBuilder": False},
+    )
+    code, text = error(
+        fake,
+        "CreateImageBuilder",
+        Name="n",
+        ImageArn=shared.arn,
+        InstanceType="stream.standard.small",
+    )
+    assert (code, text) == (
+        "ResourceNotAvailableException",
+        f"The image sh is shared with account {ACCOUNT} without allowImageBuilder.",
+    )
+    assert fake.builders == {}
+
+
+def test_create_image_reads_the_builders_region() -> None:
+    fake = FakeAppStream(transitions="immediate")
+    old = "2019-01-01T00:00:00Z"
+    fake.images.add("src", public_base_image_released_date=old)
+    fake.images.add(
+        "src", region="eu-west-1", public_base_image_released_date="2020-01-01T00:00:00Z"
+    )
+    fake.add_builder(
+        "b", region="eu-west-1", image_arn=f"arn:aws:appstream:eu-west-1:{ACCOUNT}:image/src"
+    )
+    made = fake.create_image("b", "gold", region="eu-west-1")
+    assert made.public_base_image_released_date is not None
+    assert made.public_base_image_released_date.year == 2020
+
+
+def test_a_display_name_is_not_a_resource_name() -> None:
+    fake = FakeAppStream()
+    fake.inject("create_image_builder", "ResourceAlreadyExistsException", name="dev")
+    ok(
+        fake,
+        "CreateImageBuilder",
+        Name="other",
+        DisplayName="dev",
+        ImageName=W22,
+        InstanceType="stream.standard.small",
+    )
+    assert error(
+        fake, "CreateImageBuilder", Name="dev", ImageName=W22, InstanceType="stream.standard.small"
+    )[0] == ("ResourceAlreadyExistsException")
+
+
+def test_closest_marker_wins_when_a_level_writes_the_default_region(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        pytestmark = pytest.mark.appstream_builder("b", state="STOPPED")
+
+
+        @pytest.mark.appstream_builder("b", state="RUNNING", region="us-east-1")
+        def test_closest(appstream):
+            appstream.assert_state("b", "RUNNING")
+        """
+    )
+    pytester.runpytest_inprocess("-p", "no:randomly").assert_outcomes(passed=1)

@@ -488,3 +488,17 @@ def test_stubber_does_not_outlive_its_test(pytester: pytest.Pytester) -> None:
         """,
     )
     result.assert_outcomes(passed=2)
+
+
+def test_documented_errors_have_deterministic_request_ids(appstream_client: Any) -> None:
+    from pytest_appstream import Stubber
+
+    ids = []
+    for _ in range(2):
+        with Stubber(appstream_client, passthrough=True) as stubber:
+            stubber.resource_not_found()
+            try:
+                appstream_client.stop_image_builder(Name="b")
+            except appstream_client.exceptions.ResourceNotFoundException as error:
+                ids.append(error.response["ResponseMetadata"]["RequestId"])
+    assert len(ids) == 2 and all(i.startswith("00000000-0000-4000-") for i in ids)
