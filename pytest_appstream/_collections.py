@@ -134,7 +134,7 @@ class Collection(Mapping[str, R], Generic[R]):
             raise AppStreamUsageError(f"name={name!r} must be {self.kind.article} name (a string)")
         return name
 
-    def entry(self, name: str, *, region: str | None = None) -> Entry:
+    def _entry(self, name: str, *, region: str | None = None) -> Entry:
         """The live registry entry of ``name`` (record, pending transition, tags)."""
         __tracebackhide__ = True
         self._check_name(name)
@@ -143,15 +143,15 @@ class Collection(Mapping[str, R], Generic[R]):
         with fake.registry.lock:
             found = fake.registry.get(fake.account_id, where, name, self.kind.collection)
         if found is None:
-            raise AppStreamUsageError(self.unknown(name, where))
+            raise AppStreamUsageError(self._unknown(name, where))
         return found
 
     def lookup(self, name: str, *, region: str | None = None) -> R:
         """The live resource ``name`` (a snapshot); a clear error lists the names there are."""
         __tracebackhide__ = True
-        return cast(R, self.entry(name, region=region).record)
+        return cast(R, self._entry(name, region=region).record)
 
-    def unknown(self, name: str, region: str) -> str:
+    def _unknown(self, name: str, region: str) -> str:
         """The message for a name that is not live in ``region``: what there is, and where."""
         fake, of = self._fake, self.kind
         live = ", ".join(self._store(region)) or "none"
@@ -191,7 +191,7 @@ class Collection(Mapping[str, R], Generic[R]):
         with fake.registry.lock:
             found = read(fake.account_id, where, name, self.kind.collection)
         if found is None:
-            raise AppStreamUsageError(self.unknown(name, where))
+            raise AppStreamUsageError(self._unknown(name, where))
         return found
 
     # -- driving state --------------------------------------------------------------------------
@@ -206,7 +206,7 @@ class Collection(Mapping[str, R], Generic[R]):
         fake, of = self._fake, self.kind
         where = fake._region(region)
         with fake.registry.lock:
-            self.entry(name, region=where)
+            self._entry(name, region=where)
             check_state(state, states=of.states, label=of.label)
             wire = check_fields(fields, of.record.SHAPE, of.create_operation)
             names = {f: m for f, m in fields_of(of.record.SHAPE).items() if f in fields}
@@ -232,7 +232,7 @@ class Collection(Mapping[str, R], Generic[R]):
                 )
             else:
                 regions = [fake._region(region)]
-                self.entry(name, region=regions[0])
+                self._entry(name, region=regions[0])
             for where in regions:
                 ctx = fake._context(where)
                 for entry in list(self._store(where).values()):

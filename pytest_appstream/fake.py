@@ -357,7 +357,7 @@ class FakeAppStream:
         __tracebackhide__ = True
         where = self._region(region)
         with self.registry.lock:
-            builder = self.builders.entry(builder_name, region=where)
+            builder = self.builders._entry(builder_name, region=where)
             if builder.state != "RUNNING":
                 raise AppStreamUsageError(
                     f"image builder {builder_name!r} is {builder.state}; allowed: a RUNNING "

@@ -621,12 +621,12 @@ def test_the_path_checker_rejects_what_the_rules_forbid() -> None:
 def test_a_failed_delete_image_permissions_changes_nothing() -> None:
     fake = FakeAppStream(transitions="manual")
     fake.images.add("img1")
-    before = copy.deepcopy(fake.images.entry("img1").data)
+    before = copy.deepcopy(fake.images._entry("img1").data)
     status, body = fake._handle(
         "DeleteImagePermissions", {"Name": "img1", "SharedAccountId": "111122223333"}, None
     )
     assert (status, body["__type"]) == (400, "ResourceNotFoundException")
-    assert fake.images.entry("img1").data == before
+    assert fake.images._entry("img1").data == before
 
 
 def _public_names(fake: FakeAppStream) -> list[str]:
