@@ -14,23 +14,24 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-from typing import Any
+from typing import Any, cast
 
+import attrs
 from botocore import xform_name
 
 from ._errors import AppStreamUsageError, ServiceError
 from ._kinds import Action, Kind, kinds, register
-from ._model import REGION_NAME, Image, fields_of, members_of, modeled_errors, operation, shape
+from ._model import REGION_NAME, Image, members_of, modeled_errors, shape
 from ._registry import Entry
 from ._seeding import (
     BASE_CREATED_TIME,
     BASE_IMAGES,
     DEFAULT_AGENT_VERSION,
     check_fields,
+    check_name,
     check_state,
     default_platform,
     partition,
-    show,
 )
 from ._service import (
     Context,
@@ -47,7 +48,7 @@ from ._service import (
     poll,
     settled,
 )
-from ._validation import compiled, message, problem
+from ._validation import message, problem
 
 #: The account of AWS's public images: their ARNs have an empty account.
 PUBLIC = ""
@@ -176,7 +177,7 @@ def build_image(
     """A checked private (or, with ``visibility="SHARED"``, shared) :class:`Image` with realistic
     defaults for every unset field; see the ``appstream_image`` marker.
     """
-    checked_name = _check_image_name(name)
+    checked_name = check_name(name, label="image", source=("CopyImage", "DestinationImageName"))
     checked_state = check_state(state, states=IMAGES.states, label="image")
     snake = {xform_name(m): v for m, v in check_fields(fields, "Image", None).items()}
     visibility = snake.get("visibility", "PRIVATE")
@@ -208,27 +209,7 @@ def build_image(
         values.setdefault("public_base_image_released_date", _released(base_arn.rpartition("/")[2]))
     if visibility == "SHARED":
         values.setdefault("image_permissions", {"allowFleet": True, "allowImageBuilder": True})
-    own, members = Image.own_fields(), fields_of("Image")
-    extra = {members[k]: v for k, v in values.items() if k not in own and k in members}
-    known = {k: v for k, v in values.items() if k in own}
-    return Image(name=checked_name, state=checked_state, extra=extra, **known)
-
-
-def _check_image_name(name: object) -> str:
-    pattern = operation_pattern("CopyImage", "DestinationImageName")
-    if not isinstance(name, str) or not compiled(pattern).fullmatch(name):
-        raise AppStreamUsageError(
-            f"name={show(name)} is not a valid image name; allowed: 1 to 101 letters, digits, "
-            f"'_', '.' or '-', starting with a letter or digit (pattern {pattern})"
-        )
-    return name
-
-
-def operation_pattern(operation_: str, member: str) -> str:
-    """The ``pattern`` the model sets on an input member."""
-    input_shape = operation(operation_).input_shape
-    assert input_shape is not None
-    return str(input_shape.members[member].metadata["pattern"])
+    return Image.from_fields(name=checked_name, state=checked_state, **values)
 
 
 IMAGES = register(
@@ -311,24 +292,48 @@ def deprecate(ctx: Context, name: str) -> None:
     ctx.registry.notes.setdefault((entry.region, IMAGES.collection, name), {})["deprecated"] = True
 
 
+def _owned(ctx: Context, name: str) -> Entry | None:
+    """The account's own image ``name`` (not one shared with it), as a call sees it."""
+    own = find(ctx, IMAGES, name)
+    return own if own is not None and getattr(own.record, "visibility", None) != "SHARED" else None
+
+
 def by_name(ctx: Context, name: str) -> Entry | None:
     """The image ``name`` a call may name: the account's own, then AWS's (shared: by ARN only)."""
-    own = find(ctx, IMAGES, name)
-    if own is not None and getattr(own.record, "visibility", None) != "SHARED":
-        return own
-    return public_entry(ctx, name)
+    return _owned(ctx, name) or public_entry(ctx, name)
 
 
-def by_arn(ctx: Context, arn: str) -> Entry | None:
-    """The image with ARN ``arn`` in the caller's region: public, the account's own, or shared."""
+def _arn_parts(ctx: Context, arn: str) -> tuple[str, str] | None:
+    """(account, name) of an image ARN of the caller's region and partition, or None."""
     prefix = f"arn:{partition(ctx.region)}:appstream:{ctx.region}:"
     if not arn.startswith(prefix) or ":image/" not in arn:
         return None
     account, _, name = arn[len(prefix) :].partition(":image/")
+    return account, name
+
+
+def by_arn(ctx: Context, arn: str) -> Entry | None:
+    """The image with ARN ``arn`` in the caller's region: public, the account's own, or shared."""
+    parts = _arn_parts(ctx, arn)
+    if parts is None:
+        return None
+    account, name = parts
     if account == PUBLIC:
         return public_entry(ctx, name)
     own = find(ctx, IMAGES, name)
     return own if own is not None and getattr(own.record, "arn", None) == arn else None
+
+
+def not_available(
+    name: str, state: str, code: str = "ResourceNotAvailableException"
+) -> ServiceError:
+    """AWS's error for an image in the wrong state: ``The image X is DEPRECATED. The image must
+    be in an AVAILABLE state for this action to succeed.``"""
+    return ServiceError(
+        code,
+        f"The image {name} is {state}. The image must be in an AVAILABLE state for this action "
+        "to succeed.",
+    )
 
 
 def usable(
@@ -354,11 +359,7 @@ def usable(
         )
     state = "DEPRECATED" if entry.data.get("deprecated") else entry.state
     if state != "AVAILABLE":
-        raise ServiceError(
-            "ResourceNotAvailableException",
-            f"The image {shown} is {state}. The image must be in an AVAILABLE state for this "
-            "action to succeed.",
-        )
+        raise not_available(shown, state)
     return entry
 
 
@@ -368,12 +369,10 @@ def ensure(ctx: Context, arn: str, platform: str | None) -> None:
     AWS's names resolve to public images; an unknown image of the account is added as a private
     AVAILABLE image, of another account as a shared one.
     """
-    if by_arn(ctx, arn) is not None:
-        return
-    prefix = f"arn:{partition(ctx.region)}:appstream:{ctx.region}:"
-    if not arn.startswith(prefix) or ":image/" not in arn:
-        return  # another region or partition: the seed says so, nothing to add here
-    account, _, name = arn[len(prefix) :].partition(":image/")
+    parts = _arn_parts(ctx, arn)
+    if parts is None or by_arn(ctx, arn) is not None:
+        return  # another region or partition (the seed says so), or it exists
+    account, name = parts
     if account == PUBLIC or find(ctx, IMAGES, name) is not None:
         return
     fields: dict[str, Any] = {"platform": platform} if platform else {}
@@ -443,8 +442,8 @@ def _shown(ctx: Context, entry: Entry) -> dict[str, Any]:
 
 def _own(ctx: Context, name: str, operation: str) -> Entry:
     """The account's own image ``name`` (public: OperationNotPermitted where the model lists it)."""
-    entry = find(ctx, IMAGES, name)
-    if entry is not None and getattr(entry.record, "visibility", None) != "SHARED":
+    entry = _owned(ctx, name)
+    if entry is not None:
         return entry
     if public_entry(ctx, name) is not None and "OperationNotPermittedException" in modeled_errors(
         operation
@@ -511,8 +510,8 @@ def copy_image(ctx: Context, params: Params) -> Response:
                 ]
             ),
         )
-    source = find(ctx, IMAGES, source_name)
-    if source is None or getattr(source.record, "visibility", None) == "SHARED":
+    source = _owned(ctx, source_name)
+    if source is None:
         if public_entry(ctx, source_name) is not None:
             raise ServiceError(
                 "IncompatibleImageException",
@@ -521,11 +520,7 @@ def copy_image(ctx: Context, params: Params) -> Response:
             )
         raise not_found(ctx, IMAGES, source_name)
     if source.state != "AVAILABLE":
-        raise ServiceError(
-            "ResourceNotAvailableException",
-            f"The image {source_name} is {source.state}. The image must be in an AVAILABLE "
-            "state for this action to succeed.",
-        )
+        raise not_available(source_name, source.state)
     target_ctx = Context(ctx.registry, ctx.account, region, ctx.policy, ctx.polls, ctx.clock)
     if find(target_ctx, IMAGES, target_name) is not None:
         raise ServiceError(
@@ -540,26 +535,22 @@ def copy_image(ctx: Context, params: Params) -> Response:
             f"at most {MAX_CONCURRENT_COPIES} copies may be under way into one region.",
         )
     record = source.record
-    copied = Image(
-        **{
-            **{k: getattr(record, k) for k in Image.own_fields()},
-            "name": target_name,
-            "arn": image_arn(region, ctx.account, target_name),
-            "state": "COPYING",
-            "description": params.get(
-                "DestinationImageDescription", getattr(record, "description", None)
-            ),
-            "created_time": ctx.clock.now(),
-            "image_builder_name": None,
-        },
-        extra=dict(record.extra),
+    copied = attrs.evolve(
+        cast(Image, record),
+        name=target_name,
+        arn=image_arn(region, ctx.account, target_name),
+        state="COPYING",
+        description=params.get("DestinationImageDescription", getattr(record, "description", None)),
+        created_time=ctx.clock.now(),
+        image_builder_name=None,
     )
     entry = ctx.registry.seed(ctx.account, region, copied, "CopyImage", IMAGES.collection)
     entry.pending = target_ctx.pending(IMAGES, "COPYING", "AVAILABLE")
     return {"DestinationImageName": target_name}
 
 
-_RESERVED = ("aws", "appstream", "amazon")
+#: Image names may not begin with these (the Image Assistant and managed updates refuse them).
+RESERVED_PREFIXES = ("aws", "appstream", "amazon")
 
 
 def create_updated_image(ctx: Context, params: Params) -> Response:
@@ -573,13 +564,9 @@ def create_updated_image(ctx: Context, params: Params) -> Response:
             if IMAGES.in_between(existing.state)
             else "OperationNotPermittedException"
         )
-        raise ServiceError(
-            code,
-            f"The image {existing.name} is {existing.state}. The image must be in an AVAILABLE "
-            "state for this action to succeed.",
-        )
+        raise not_available(existing.name, existing.state, code)
     new_name = params["newImageName"]
-    if new_name.lower().startswith(_RESERVED):
+    if new_name.lower().startswith(RESERVED_PREFIXES):
         raise ServiceError(
             "OperationNotPermittedException",
             f"The image name {new_name} is not allowed: it can't begin with Amazon, AWS, or "
@@ -594,20 +581,17 @@ def create_updated_image(ctx: Context, params: Params) -> Response:
     can_update = getattr(record, "latest_appstream_agent_version", None) != "TRUE"
     if params.get("dryRun"):
         return {"image": _shown(ctx, existing), "canUpdateImage": can_update}
-    updated = Image(
-        **{
-            **{k: getattr(record, k) for k in Image.own_fields()},
-            "name": new_name,
-            "arn": image_arn(ctx.region, ctx.account, new_name),
-            "state": "CREATING",
-            "display_name": params.get("newImageDisplayName", new_name),
-            "description": params.get("newImageDescription"),
-            "created_time": ctx.clock.now(),
-            "appstream_agent_version": DEFAULT_AGENT_VERSION,
-            "latest_appstream_agent_version": "TRUE",
-            "image_builder_name": None,
-        },
-        extra=dict(record.extra),
+    updated = attrs.evolve(
+        cast(Image, record),
+        name=new_name,
+        arn=image_arn(ctx.region, ctx.account, new_name),
+        state="CREATING",
+        display_name=params.get("newImageDisplayName", new_name),
+        description=params.get("newImageDescription"),
+        created_time=ctx.clock.now(),
+        appstream_agent_version=DEFAULT_AGENT_VERSION,
+        latest_appstream_agent_version="TRUE",
+        image_builder_name=None,
     )
     entry = ctx.registry.seed(
         ctx.account, ctx.region, updated, "CreateUpdatedImage", IMAGES.collection
@@ -635,11 +619,7 @@ def update_image_permissions(ctx: Context, params: Params) -> Response:
     name, account = params["Name"], params["SharedAccountId"]
     entry = _own(ctx, name, "UpdateImagePermissions")
     if entry.state != "AVAILABLE":
-        raise ServiceError(
-            "ResourceNotAvailableException",
-            f"The image {name} is {entry.state}. The image must be in an AVAILABLE state for "
-            "this action to succeed.",
-        )
+        raise not_available(name, entry.state)
     shared = _shared(entry)
     if account not in shared and len(shared) >= MAX_SHARED_ACCOUNTS:
         raise ServiceError(

@@ -14,7 +14,7 @@ import datetime
 import functools
 import re
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar, cast
 
 import attrs
 import botocore.session
@@ -151,6 +151,9 @@ def _aware(value: datetime.datetime | None) -> datetime.datetime | None:
     return None if value is None else _to_aware(value)
 
 
+RecordT = TypeVar("RecordT", bound="Record")
+
+
 class Record:
     """What every record class shares: its model shape, its wire form and its response.
 
@@ -163,6 +166,18 @@ class Record:
     #: The field that names a record in its collection.
     KEY_FIELD: ClassVar[str] = "name"
     extra: Mapping[str, Any]
+
+    @classmethod
+    def from_fields(cls: type[RecordT], **fields: Any) -> RecordT:
+        """A record from snake_case fields: its own as attributes, the others in ``extra``.
+
+        >>> ImageBuilder.from_fields(name="b", arn="arn:...", state="RUNNING").state
+        'RUNNING'
+        """
+        own, members = _own_fields(cls), fields_of(cls.SHAPE)
+        extra = {members[k]: v for k, v in fields.items() if k not in own and k in members}
+        make: Any = cls  # an attrs subclass: its own fields are keyword arguments
+        return cast(RecordT, make(extra=extra, **{k: v for k, v in fields.items() if k in own}))
 
     @classmethod
     def own_fields(cls) -> frozenset[str]:
@@ -245,10 +260,6 @@ class ImageBuilder(Record):
     latest_appstream_agent_version: str | None = None
     disable_imdsv1: bool | None = None
     extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
-
-
-#: The builder record's own fields (every member this version of the class names).
-RECORD_FIELDS = ImageBuilder.own_fields()
 
 
 @attrs.frozen(kw_only=True)

@@ -23,10 +23,8 @@ from botocore.utils import parse_timestamp
 
 from ._errors import AppStreamUsageError, did_you_mean
 from ._model import (
-    RECORD_FIELDS,
     ImageBuilder,
     builder_states,
-    field_names,
     fields_of,
     members_of,
     operation,
@@ -212,15 +210,26 @@ def agent_fields(version: str | None) -> dict[str, str]:
 # -- checks -----------------------------------------------------------------------------------
 
 
-def check_name(name: object, argument: str = "name") -> str:
-    """A builder name as AWS accepts it (CreateImageBuilder's ``Name`` pattern)."""
-    create_input = operation("CreateImageBuilder").input_shape
-    assert create_input is not None
-    pattern = create_input.members["Name"].metadata["pattern"]
+def check_name(
+    name: object,
+    argument: str = "name",
+    *,
+    label: str = "image builder",
+    source: tuple[str, str] = ("CreateImageBuilder", "Name"),
+) -> str:
+    """A name as AWS accepts it: the pattern the model sets on ``source`` (operation, member).
+
+    >>> check_name("golden", label="image", source=("CopyImage", "DestinationImageName"))
+    'golden'
+    """
+    operation_, member = source
+    input_shape = operation(operation_).input_shape
+    assert input_shape is not None
+    pattern = input_shape.members[member].metadata["pattern"]
     if not isinstance(name, str) or not _fullmatch(pattern, name):
         size = f" ({len(name)} characters)" if isinstance(name, str) else ""
         raise AppStreamUsageError(
-            f"{argument}={show(name)}{size} is not a valid image builder name; allowed: "
+            f"{argument}={show(name)}{size} is not a valid {label} name; allowed: "
             f"1 to 101 letters, digits, '_', '.' or '-', starting with a letter or digit "
             f"(pattern {pattern})"
         )
@@ -434,10 +443,7 @@ def build_builder(
     )
     values.update(agent_fields(snake.pop("appstream_agent_version", None)))
     values.update(snake)  # a given latest_appstream_agent_version wins over the derived one
-    members = field_names()
-    known = {k: v for k, v in values.items() if k in RECORD_FIELDS}
-    extra = {members[k]: v for k, v in values.items() if k not in RECORD_FIELDS}
-    return ImageBuilder(name=checked_name, state=checked_state, extra=extra, **known)
+    return ImageBuilder.from_fields(name=checked_name, state=checked_state, **values)
 
 
 def check_tags(tags: object, argument: str = "tags") -> dict[str, str]:

@@ -24,7 +24,7 @@ from ._clock import Clock
 from ._collections import Collection, Images, collection
 from ._errors import AppStreamUsageError, ServiceError
 from ._faults import COMMON_MESSAGES, Fault, FaultQueue, make_fault
-from ._images import build_image
+from ._images import RESERVED_PREFIXES, build_image
 from ._kinds import Kind, kinds
 from ._literals import ImageBuilderState, OperationName
 from ._model import (
@@ -605,9 +605,7 @@ def _image_assistant(
             f"{sorted(decided)[0]}=... is not allowed; allowed: other snake_case Image fields "
             "(the new image is PENDING, created now on the fake's clock)"
         )
-    if isinstance(image_name, str) and image_name.lower().startswith(
-        ("aws", "appstream", "amazon")
-    ):
+    if isinstance(image_name, str) and image_name.lower().startswith(RESERVED_PREFIXES):
         raise AppStreamUsageError(
             f"image_name={image_name!r} is not allowed; allowed: a name that does not start with "
             "aws, appstream or amazon (the Image Assistant refuses those)"
