@@ -34,6 +34,7 @@ from ._service import (
     paged,
     poll,
     read,
+    refusal,
 )
 from ._validation import message, problem
 
@@ -265,20 +266,17 @@ def update_image_builder(ctx: Context, params: Params) -> Response:
     return {"ImageBuilder": entry.record.wire_items()}
 
 
+#: What a builder needs for the operations outside the rule table, as their refusals say it.
+_NEEDS = {
+    "update": "The image builder must be in a STOPPED state to update.",
+    "deploy": "The image builder must be in a RUNNING state to deploy software.",
+    "change": "The image builder must be in a RUNNING or STOPPED state to change its software.",
+}
+
+
 def _refused(ctx: Context, entry: Entry, verb: str, error: str) -> ServiceError:
     """A state error of an operation outside the rule table: its own error in a resting state."""
-    where = f"The image builder {entry.name} for account {ctx.account} is {entry.state}."
-    needs = {
-        "update": "The image builder must be in a STOPPED state to update.",
-        "deploy": "The image builder must be in a RUNNING state to deploy software.",
-        "change": "The image builder must be in a RUNNING or STOPPED state to change its software.",
-    }[verb]
-    if IMAGE_BUILDERS.in_between(entry.state):
-        return ServiceError(
-            "ConcurrentModificationException",
-            f"{where} Wait until the current operation completes, then try again. {needs}",
-        )
-    return ServiceError(error, f"{where} {needs}")
+    return refusal(ctx, IMAGE_BUILDERS, entry, _NEEDS[verb], error)
 
 
 def set_members(ctx: Context, entry: Entry, changes: dict[str, Any]) -> None:

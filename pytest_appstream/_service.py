@@ -113,20 +113,15 @@ def _needs(allowed: tuple[str, ...]) -> str:
     return allowed[0] if len(allowed) == 1 else ", ".join(allowed[:-1]) + " or " + allowed[-1]
 
 
-def refusal(
-    ctx: Context, of: Kind, operation: str, entry: Entry, allowed: tuple[str, ...]
-) -> ServiceError:
-    """The error for ``operation`` on ``entry`` in a state not in ``allowed``.
+def refusal(ctx: Context, of: Kind, entry: Entry, needs: str, error: str | None) -> ServiceError:
+    """The error for an action on ``entry`` in a state it does not allow; ``needs`` says which.
 
-    A resting state answers the rule's own error; an in-between one ConcurrentModification.
+    A resting state answers ``error`` (when there is one); an in-between one (or none)
+    ConcurrentModification.
     """
-    action = of.actions.get(operation)
-    verb = operation.removesuffix(type(entry.record).SHAPE).lower()
-    name, state = entry.name, entry.state
-    needs = f"The {of.label} must be in a {_needs(allowed)} state to {verb}."
-    where = f"The {of.label} {name} for account {ctx.account} is {state}."
-    if not of.in_between(state) and action is not None and action.refused:
-        return ServiceError(action.refused, f"{where} {needs}")
+    where = f"The {of.label} {entry.name} for account {ctx.account} is {entry.state}."
+    if not of.in_between(entry.state) and error:
+        return ServiceError(error, f"{where} {needs}")
     return ServiceError(
         "ConcurrentModificationException",
         f"{where} Wait until the current operation completes, then try again. {needs}",
@@ -141,7 +136,9 @@ def act(ctx: Context, of: Kind, operation: str, name: str, **changes: Any) -> En
     action = of.actions[operation]
     entry = read(ctx, of, name)
     if entry.state not in action.allowed:
-        raise refusal(ctx, of, operation, entry, action.allowed)
+        verb = operation.removesuffix(of.record.SHAPE).lower()
+        needs = f"The {of.label} must be in a {_needs(action.allowed)} state to {verb}."
+        raise refusal(ctx, of, entry, needs, action.refused)
     ctx.registry.set_state(
         ctx.account, ctx.region, name, action.via, operation, of.collection, **changes
     )
