@@ -148,9 +148,7 @@ def create_image_builder(ctx: Context, params: Params) -> Response:
     entry.tags = dict(params.get("Tags", {}))
     entry.pending = ctx.pending(IMAGE_BUILDERS, "PENDING", "RUNNING")
     software = software_of(entry)
-    software.update(
-        {n: status for n, status in software_of(image).items() if status == "INSTALLED"}
-    )
+    software.update(installed(image))
     software.update(dict.fromkeys(params.get("SoftwaresToInstall", []), "STAGED_FOR_INSTALLATION"))
     for name in params.get("SoftwaresToUninstall", []):
         if name in software:
@@ -301,6 +299,12 @@ def software_of(entry: Entry) -> dict[str, str]:
     """The software of a builder or image: name -> ``SoftwareDeploymentStatus``."""
     software: dict[str, str] = entry.data.setdefault("software", {})
     return software
+
+
+def installed(entry: Entry) -> dict[str, str]:
+    """The software installed on a builder or image (what an image made from it carries)."""
+    software: dict[str, str] = entry.data.get("software", {})
+    return {name: status for name, status in software.items() if status == "INSTALLED"}
 
 
 def _changeable(ctx: Context, name: str) -> Entry:

@@ -24,6 +24,7 @@ from ._clock import Clock
 from ._collections import Collection, Images, collection
 from ._errors import AppStreamUsageError, ServiceError
 from ._faults import COMMON_MESSAGES, Fault, FaultQueue, make_fault
+from ._image_builders import installed
 from ._images import RESERVED_PREFIXES, build_image
 from ._kinds import Kind, kinds
 from ._literals import ImageBuilderState, OperationName
@@ -645,6 +646,5 @@ def _image_assistant(
     entry = fake.registry.seed(fake.account_id, region, image, "create_image", images.collection)
     entry.tags = checked_tags
     entry.pending = ctx.pending(images, "PENDING", "AVAILABLE")
-    installed = builder.data.get("software", {})
-    entry.data["software"] = {n: s for n, s in installed.items() if s == "INSTALLED"}
+    entry.data["software"] = installed(builder)
     return image
