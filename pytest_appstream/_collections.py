@@ -225,10 +225,10 @@ class Collection(Mapping[str, R], Generic[R]):
         fake, of = self._fake, self.kind
         with fake.registry.lock:
             if name is None:
-                regions = sorted(
-                    {r for a, r in fake.registry.stores(of.collection) if a == fake.account_id}
+                regions = (
+                    fake.registry.regions(fake.account_id, of.collection)
                     if region is None
-                    else {fake._region(region)}
+                    else [fake._region(region)]
                 )
             else:
                 regions = [fake._region(region)]

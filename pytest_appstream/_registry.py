@@ -94,6 +94,18 @@ class Registry:
         """Every (account, region) that has held a resource of ``kind``."""
         return [(account, region) for account, region, k in self._stores if k == kind]
 
+    def regions(self, account: str, kind: str = BUILDERS) -> list[str]:
+        """Every region of ``account`` that has held a resource of ``kind``, sorted."""
+        return sorted(region for a, region in self.stores(kind) if a == account)
+
+    def every(self, account: str, kind: str = BUILDERS) -> list[Entry]:
+        """The live resources of ``kind`` in every region of ``account`` (hold the lock)."""
+        return [
+            entry
+            for region in self.regions(account, kind)
+            for entry in self.store(account, region, kind).values()
+        ]
+
     def get(self, account: str, region: str, name: str, kind: str = BUILDERS) -> Entry | None:
         """The live entry for ``name``, or None."""
         return self._stores.get((account, region, kind), {}).get(name)

@@ -101,7 +101,8 @@ class FakeAppStream:
     def __repr__(self) -> str:
         with self.registry.lock:
             counts = ", ".join(
-                f"{len(self._every(collection))} {collection}" for collection in self._collections
+                f"{len(self.registry.every(self.account_id, collection))} {collection}"
+                for collection in self._collections
             )
         return (
             f"<FakeAppStream {self.region} {self.account_id} transitions={self.transitions!r} "
@@ -109,15 +110,6 @@ class FakeAppStream:
             f"{' (frozen)' if self.clock.frozen else ''}: {counts}, "
             f"{len(self._calls)} calls, {len(self.faults)} faults>"
         )
-
-    def _every(self, collection: str) -> list[Entry]:
-        """The live resources of a kind in every region of the fake's account."""
-        return [
-            entry
-            for account, region in self.registry.stores(collection)
-            if account == self.account_id
-            for entry in self.registry.store(account, region, collection).values()
-        ]
 
     # -- answering calls ---------------------------------------------------------------------
 

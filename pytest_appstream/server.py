@@ -63,9 +63,7 @@ def resources(fake: FakeAppStream) -> dict[str, list[dict[str, Any]]]:
         for of in kinds():
             found[of.data_key] = [
                 entry.record.to_response()
-                for account, region in registry.stores(of.collection)
-                if account == fake.account_id
-                for entry in registry.store(account, region, of.collection).values()
+                for entry in registry.every(fake.account_id, of.collection)
             ]
     return found
 
