@@ -27,6 +27,7 @@ __all__ = [  # DEFAULT_REGION and DEFAULT_ACCOUNT are defined with the records t
     "apply_environment",
     "check_setting",
     "check_settings",
+    "environment",
 ]
 #: The fake's credentials (AppStream requests to the fake are never signed with them).
 FAKE_KEY = "testing"
@@ -42,6 +43,17 @@ FAKE_CREDENTIALS = {
 #: Environment variables a test loses while the fake is active: a profile named there would make
 #: botocore read (and, if missing, fail on) the machine's AWS configuration.
 HIDDEN_VARIABLES: dict[str, str | None] = {"AWS_PROFILE": None, "AWS_DEFAULT_PROFILE": None}
+
+
+def environment(region: str | None) -> dict[str, str | None]:
+    """The environment of a fake: fake credentials, no AWS profile (``None``: removed), and
+    ``region`` as the default region (``None``: the region variables are left alone).
+
+    >>> environment("eu-west-1")["AWS_REGION"]
+    'eu-west-1'
+    """
+    regions = {} if region is None else {"AWS_DEFAULT_REGION": region, "AWS_REGION": region}
+    return {**FAKE_CREDENTIALS, **regions, **HIDDEN_VARIABLES}
 
 
 def apply_environment(environment: Mapping[str, str | None]) -> None:

@@ -42,11 +42,10 @@ from ._service import Context
 from ._settings import (
     DEFAULT_ACCOUNT,
     DEFAULT_REGION,
-    FAKE_CREDENTIALS,
-    HIDDEN_VARIABLES,
     apply_environment,
     check_setting,
     check_settings,
+    environment,
 )
 from ._validation import check_input
 
@@ -190,12 +189,7 @@ class FakeAppStream:
         """What :meth:`activate` does to ``os.environ``: fake credentials and the fake's region
         set, the AWS profile variables removed (``None``), so no local AWS profile is needed.
         """
-        return {
-            **FAKE_CREDENTIALS,
-            "AWS_DEFAULT_REGION": self.region,
-            "AWS_REGION": self.region,
-            **HIDDEN_VARIABLES,
-        }
+        return environment(self.region)
 
     def activate(self) -> None:
         """Answer every AppStream client of the process; give the environment fake credentials.

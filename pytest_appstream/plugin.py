@@ -32,10 +32,9 @@ from ._settings import (
     ALLOWED_SETTINGS,
     DEFAULT_ACCOUNT,
     DEFAULT_REGION,
-    FAKE_CREDENTIALS,
-    HIDDEN_VARIABLES,
     apply_environment,
     check_setting,
+    environment,
 )
 from .fake import FakeAppStream
 from .server import appstream_server  # noqa: F401  (defined beside the server it serves)
@@ -206,10 +205,10 @@ def pytest_configure(config: pytest.Config) -> None:
     if _option(config, "appstream_block_real"):
         config.stash[_blocked_before] = wire.block_real(True)
     if config.getini("appstream_session_environment"):
-        environment = session_environment(config.stash[_suite_settings].region)
-        before: dict[str, str | None] = {key: os.environ.get(key) for key in environment}
+        variables = session_environment(config.stash[_suite_settings].region)
+        before: dict[str, str | None] = {key: os.environ.get(key) for key in variables}
         config.stash[_environment_before] = before
-        apply_environment(environment)
+        apply_environment(variables)
 
 
 def session_environment(region: str) -> dict[str, str | None]:
@@ -219,10 +218,8 @@ def session_environment(region: str) -> dict[str, str | None]:
     >>> sorted(session_environment("eu-west-1"))[:2]
     ['AWS_ACCESS_KEY_ID', 'AWS_DEFAULT_PROFILE']
     """
-    environment: dict[str, str | None] = {**FAKE_CREDENTIALS, **HIDDEN_VARIABLES}
-    if not (os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION")):
-        environment.update(AWS_DEFAULT_REGION=region, AWS_REGION=region)
-    return environment
+    named = os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION")
+    return environment(None if named else region)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -476,11 +473,11 @@ def _marked_seeds(request: pytest.FixtureRequest, mark: pytest.Mark) -> list[_Se
     return [(mark, of, dict(entry), f"{of.data_key}[{i}]: ") for of, i, entry in seeds]
 
 
-def _seeds(request: pytest.FixtureRequest) -> list[_Seed]:
-    """Every resource to seed, in dependency order; the closest level wins on a name."""
+def _seeds(request: pytest.FixtureRequest, region: str) -> list[_Seed]:
+    """Every resource to seed, in dependency order; the closest level wins on a name (a seed
+    that names ``region``, the fake's, is the same as one that names none)."""
     __tracebackhide__ = True
     chosen: dict[str, _Seed] = {}
-    region = _settings(request).region  # a seed that names it is the same as one that does not
     names = (*_SEEDING, "appstream_builders_from", "appstream_data")
     for level in _marks(request, *names):
         here: dict[str, str] = {}
@@ -506,7 +503,7 @@ def _seeds(request: pytest.FixtureRequest) -> list[_Seed]:
 def _seed(request: pytest.FixtureRequest, fake: FakeAppStream) -> None:
     """Seed the resources and inject the faults of the test's markers."""
     __tracebackhide__ = True
-    for mark, of, arguments, label in _seeds(request):
+    for mark, of, arguments, label in _seeds(request, fake.region):
         arguments = dict(arguments)
         name = arguments.pop("name")
         try:
@@ -534,13 +531,13 @@ def appstream(
     settings = _settings(request)
     fake = settings.fake()
     _seed(request, fake)
-    environment = fake.environment()
+    variables = fake.environment()
     live = request.config.stash.setdefault(_live, {})
-    live[id(fake)] = (fake, {key: os.environ.get(key) for key in environment})
+    live[id(fake)] = (fake, {key: os.environ.get(key) for key in variables})
     try:
         # Through monkeypatch as well, so that the test's own monkeypatch.setenv/delenv of these
         # variables is undone in order, whichever fixture the test asked for first.
-        for key, value in environment.items():
+        for key, value in variables.items():
             if value is None:
                 monkeypatch.delenv(key, raising=False)
             else:
