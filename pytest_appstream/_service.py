@@ -251,13 +251,14 @@ def poll(page: Iterable[Entry]) -> None:
 
 
 def tagged(ctx: Context, arn: str) -> Entry:
-    """The live resource with ARN ``arn`` in the caller's account and region, of any kind."""
+    """The live resource with ARN ``arn`` in the caller's account and region, of any kind: the
+    ARN names the kind (``image-builder/``) and the resource, so it is a lookup, not a scan."""
+    resource, _, name = arn.rpartition(":")[2].partition("/")
     for of in kinds():
-        for entry in list(ctx.store(of).values()):
-            if getattr(entry.record, "arn", None) == arn:
-                found = settled(ctx, entry)
-                if found is not None:
-                    return found
+        if of.arn_resource == resource:
+            found = find(ctx, of, name)
+            if found is not None and getattr(found.record, "arn", None) == arn:
+                return found
     raise ServiceError("ResourceNotFoundException", f"The resource {arn} does not exist.")
 
 
