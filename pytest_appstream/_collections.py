@@ -16,6 +16,7 @@ Reading from the test never counts as an API read: it completes no transition.
 from __future__ import annotations
 
 import enum
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
@@ -99,6 +100,7 @@ class Collection(Mapping[str, R], Generic[R]):
         reserved = {"account_id", "index"} & set(fields)  # the fake's, not the resource's
         if reserved:
             check_fields({k: fields[k] for k in reserved}, of.record.SHAPE, of.create_operation)
+        links = {key: fields.pop(key, default) for key, default in of.links.items()}
         where = fake._region(region)
         checked_tags = check_tags(tags)
         assert of.build is not None, f"{of.collection} cannot be seeded"
@@ -114,14 +116,18 @@ class Collection(Mapping[str, R], Generic[R]):
             key = str(getattr(record, record.KEY_FIELD))
             if fake.registry.get(fake.account_id, where, key, of.collection) is not None:
                 raise AppStreamUsageError(
-                    f"name={name!r} is already seeded in {fake.account_id}/{where}; "
-                    "allowed: a name not yet used"
+                    f"{of.key_argument}={name!r} is already seeded in {fake.account_id}/{where}; "
+                    f"allowed: {of.article} {of.key_argument} not yet used"
                 )
             ctx = fake._context(where)
             entry = fake.registry.seed(fake.account_id, where, record, kind=of.collection)
             entry.pending = seeded_pending(ctx, of, entry.state)
             if of.on_seed is not None:
-                of.on_seed(ctx, entry)
+                try:
+                    of.on_seed(ctx, entry, **links)
+                except AppStreamUsageError:
+                    fake.registry.unseed(entry)
+                    raise
             entry.tags = checked_tags
             fake._seeded_one(of)
             return cast(R, record)
@@ -273,8 +279,38 @@ class Images(Collection[Image]):
             deprecate(fake._context(fake._region(region)), name)
 
 
+class Sessions(Collection[Any]):
+    """``appstream.sessions``: streaming sessions, keyed by id; ``add`` makes up the id."""
+
+    def add(  # type: ignore[override]  # the id comes first and may be left out
+        self,
+        id: str | None = None,  # AWS's member name
+        *,
+        state: str | Usual = USUAL,
+        region: str | None = None,
+        tags: Mapping[str, str] | None = None,
+        **fields: Any,
+    ) -> Any:
+        """Seed one session (``stack_name``, ``fleet_name``, ``user_id`` required; ``id``: a UUID
+        made from the fake's count of seeded sessions when left out, the same in every run).
+
+        ::
+
+            appstream.sessions.add(stack_name="s", fleet_name="f", user_id="ann").id
+            # '00000000-0000-4000-8000-000000000001'
+        """
+        __tracebackhide__ = True
+        if id is None:
+            id = str(
+                uuid.UUID(
+                    int=0x4000_8000_0000_0000_0000 + self._fake._seeded.get("sessions", 0) + 1
+                )
+            )
+        return super().add(id, state=state, region=region, tags=tags, **fields)
+
+
 #: The collection class of each kind that has verbs of its own.
-COLLECTIONS: dict[str, type[Collection[Any]]] = {"images": Images}
+COLLECTIONS: dict[str, type[Collection[Any]]] = {"images": Images, "sessions": Sessions}
 
 
 def collection(fake: FakeAppStream, of: Kind) -> Collection[Any]:

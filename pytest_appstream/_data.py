@@ -51,11 +51,12 @@ def entries(data: object, source: str = "the data") -> list[Seed]:
                 f"{source}: {key} holds {type(listed).__name__}; allowed: a list of objects"
             )
         for index, entry in enumerate(listed):
-            if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            if not isinstance(entry, dict) or not isinstance(entry.get(of.key_argument), str):
                 raise AppStreamUsageError(
                     f"{source}: {key}[{index}]={entry!r} is not allowed; allowed: an object "
-                    f"with a 'name' (a string) and the other keywords of {of.marker} "
-                    "(state, region, tags, snake_case fields)"
+                    f"with a {of.key_argument!r} (a string) and the other keywords of "
+                    f"{of.marker or f'appstream.{of.collection}.add'} (state, region, tags, "
+                    "snake_case fields)"
                 )
             found.append((of, index, entry))
     return found
@@ -66,7 +67,7 @@ def seed(fake: FakeAppStream, seeds: list[Seed], source: str) -> None:
     for of, index, entry in seeds:
         arguments = dict(entry)
         try:
-            fake._collections[of.collection].add(arguments.pop("name"), **arguments)
+            fake._collections[of.collection].add(arguments.pop(of.key_argument), **arguments)
         except (AppStreamUsageError, TypeError) as error:
             raise AppStreamUsageError(f"{source}: {of.data_key}[{index}]: {error}") from None
 
@@ -90,11 +91,11 @@ def seed_data(fake: FakeAppStream, data: object, source: str = "the data") -> No
     with fake.registry.lock:  # no call of another thread between the check and the seeding
         for of, index, entry in seeds:
             region = entry.get("region") or fake.region
-            live = fake.registry.get(fake.account_id, region, entry["name"], of.collection)
-            if live is not None:
+            key = entry[of.key_argument]
+            if fake.registry.get(fake.account_id, region, key, of.collection) is not None:
                 raise AppStreamUsageError(
-                    f"{source}: {of.data_key}[{index}]: name={entry['name']!r} is already "
-                    "live; allowed: a name not yet used"
+                    f"{source}: {of.data_key}[{index}]: {of.key_argument}={key!r} is already "
+                    f"live; allowed: {of.article} {of.key_argument} not yet used"
                 )
         seed(fake, seeds, source)
 

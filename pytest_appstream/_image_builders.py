@@ -92,10 +92,12 @@ IMAGE_BUILDERS = register(
         build=build_builder,
         create_operation="CreateImageBuilder",
         verbs="appstream",
-        on_seed=lambda ctx, entry: _images.ensure(
+        on_seed=lambda ctx, entry, **_: _images.ensure(
             ctx, entry.record.image_arn, entry.record.platform
         ),
         on_advance=lambda entry: finish_deployment(entry, now=True),
+        marker_help="seed one AppStream image builder (fields: snake_case ImageBuilder members, "
+        "nested values in wire form)",
         order=1,
     )
 )

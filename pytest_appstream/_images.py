@@ -230,6 +230,8 @@ IMAGES = register(
         default_duration=1800,
         build=build_image,
         create_operation=None,
+        marker_help="seed one private image of the account (fields: snake_case Image members; "
+        "visibility='SHARED' for one another account shares with it)",
         order=0,
     )
 )

@@ -48,8 +48,10 @@ class Kind:
     record: type[Record]
     #: ``arn:{partition}:appstream:{region}:{account}:{arn_resource}/{name}``
     arn_resource: str
-    #: The model enum of its states (``"ImageBuilderState"``).
+    #: The model enum of its states (``"ImageBuilderState"``); empty for a kind whose model has
+    #: none, whose states are then :attr:`state_values` (a stack: ``("ACTIVE",)``, ours).
     states_shape: str
+    state_values: tuple[str, ...] = ()
     #: The state ``add`` seeds when none is given.
     default_state: str
     #: States in which the resource waits for an action; every other one is in-between.
@@ -66,9 +68,10 @@ class Kind:
     build: Callable[..., Record] | None = None
     #: The operation that creates one (its constraints check seeded strings), if any.
     create_operation: str | None = None
-    #: Called with the context and the new entry after a seed, to make what it needs exist
-    #: (a seeded builder's image).
-    on_seed: Callable[[Any, Any], None] | None = None
+    #: Called with the context, the new entry and the :attr:`links` after a seed, to make what it
+    #: needs exist (a seeded builder's image) or link it (a stack's fleets). It may refuse with
+    #: AppStreamUsageError before it changes anything: the seed is then undone.
+    on_seed: Callable[..., None] | None = None
     #: Called with each entry ``advance()`` completes, for what else it finishes (a deployment).
     on_advance: Callable[[Any], None] | None = None
     #: Where a test finds the kind's verbs, for messages (``appstream.images``; image builders'
@@ -76,6 +79,15 @@ class Kind:
     verbs: str = ""
     #: Seeding order: lower first (images before the builders and fleets made from them).
     order: int = 0
+    #: The error for a name that does not exist (entitlements have their own).
+    not_found_error: str = "ResourceNotFoundException"
+    #: The marker's first argument, the record's key (``name``; ``user_name``, ``id``).
+    key_argument: str = "name"
+    #: Keywords ``add`` and the marker take beside the record's fields, with their defaults
+    #: (a stack's ``fleets=()``); they reach :attr:`on_seed` as keyword arguments.
+    links: Mapping[str, Any] = attrs.field(factory=dict)
+    #: What the marker does, for ``pytest --markers`` and the docs (after its signature).
+    marker_help: str = ""
 
     @property
     def verbs_at(self) -> str:
@@ -90,7 +102,18 @@ class Kind:
     @property
     def states(self) -> tuple[str, ...]:
         """Every state of the installed model's enum, in model order."""
+        if not self.states_shape:
+            return self.state_values
         return tuple(getattr(service_model().shape_for(self.states_shape), "enum", ()))
+
+    @property
+    def marker_signature(self) -> str:
+        """``appstream_fleet(name, *, state='RUNNING', region=None, tags=None, **fields)``."""
+        links = "".join(f", {key}={value!r}" for key, value in self.links.items())
+        return (
+            f"{self.marker}({self.key_argument}, *, state={self.default_state!r}{links}, "
+            "region=None, tags=None, **fields)"
+        )
 
     def in_between(self, state: str) -> bool:
         """True for a state in which every action answers ConcurrentModificationException."""

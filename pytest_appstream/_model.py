@@ -147,7 +147,7 @@ def _to_aware(value: datetime.datetime) -> datetime.datetime:
     return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
 
 
-def _aware(value: datetime.datetime | None) -> datetime.datetime | None:
+def aware(value: datetime.datetime | None) -> datetime.datetime | None:
     return None if value is None else _to_aware(value)
 
 
@@ -166,6 +166,10 @@ class Record:
     #: The field that names a record in its collection.
     KEY_FIELD: ClassVar[str] = "name"
     extra: Mapping[str, Any]
+
+    def with_state(self: RecordT, state: str, **changes: Any) -> RecordT:
+        """A copy in ``state``, with other fields changed (snake_case); see :class:`Stateless`."""
+        return cast(RecordT, attrs.evolve(cast(Any, self), state=state, **changes))
 
     @classmethod
     def from_fields(cls: type[RecordT], **fields: Any) -> RecordT:
@@ -200,6 +204,26 @@ class Record:
     def to_response(self) -> dict[str, Any]:
         """The record as botocore returns it (an item of the Describe call's list), a deep copy."""
         return copy.deepcopy(self.wire_items())
+
+
+#: The one state of a kind whose model has none (a stack exists, or is gone): ours.
+EXISTS = "ACTIVE"
+
+
+class Stateless(Record):
+    """A record of a kind whose model shape has no state (stacks, entitlements, ...): the fake
+    says it is :data:`EXISTS` while it lives, so its history reads like every kind's.
+    """
+
+    @property
+    def state(self) -> str:
+        """Always :data:`EXISTS`."""
+        return EXISTS
+
+    def with_state(self: RecordT, state: str, **changes: Any) -> RecordT:
+        """A copy with ``changes`` (its state never changes)."""
+        del state
+        return cast(RecordT, attrs.evolve(cast(Any, self), **changes))
 
 
 #: Per record class: (its field, or "" for one kept in ``extra``; wire member), in model order.
@@ -249,7 +273,7 @@ class ImageBuilder(Record):
     platform: str | None = None
     iam_role_arn: str | None = None
     state_change_reason: Mapping[str, Any] | None = None
-    created_time: datetime.datetime | None = attrs.field(default=None, converter=_aware)
+    created_time: datetime.datetime | None = attrs.field(default=None, converter=aware)
     enable_default_internet_access: bool | None = None
     domain_join_info: Mapping[str, Any] | None = None
     network_access_configuration: Mapping[str, Any] | None = None
@@ -285,9 +309,9 @@ class Image(Record):
     description: str | None = None
     state_change_reason: Mapping[str, Any] | None = None
     applications: list[Mapping[str, Any]] | None = None
-    created_time: datetime.datetime | None = attrs.field(default=None, converter=_aware)
+    created_time: datetime.datetime | None = attrs.field(default=None, converter=aware)
     public_base_image_released_date: datetime.datetime | None = attrs.field(
-        default=None, converter=_aware
+        default=None, converter=aware
     )
     appstream_agent_version: str | None = None
     image_permissions: Mapping[str, Any] | None = None

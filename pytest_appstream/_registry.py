@@ -145,7 +145,7 @@ class Registry:
         """Move a live resource to ``state`` (other fields in ``changes``) and record it."""
         entry = self.store(account, region, kind)[name]
         old = entry.state
-        entry.record = attrs.evolve(cast(Any, entry.record), state=state, **changes)
+        entry.record = entry.record.with_state(state, **changes)
         if old != state:
             self._lineages[(account, region, kind, name)].transitions.append(
                 Transition(old, state, operation)
@@ -157,6 +157,17 @@ class Registry:
         entry = self.store(account, region, kind)[name]
         entry.record = attrs.evolve(cast(Any, entry.record), **changes)
         return entry
+
+    def unseed(self, entry: Entry) -> None:
+        """Undo the :meth:`seed` of ``entry`` (the last change of its name): a seed that failed
+        half-way leaves nothing behind."""
+        key = (entry.account, entry.region, entry.kind, entry.name)
+        self.store(entry.account, entry.region, entry.kind).pop(entry.name, None)
+        lineage = self._lineages[key]
+        if lineage.transitions and lineage.transitions[-1].from_state is None:
+            lineage.transitions.pop()
+        if not lineage.transitions:
+            del self._lineages[key]
 
     def remove(
         self, account: str, region: str, name: str, operation: str, kind: str = BUILDERS

@@ -70,8 +70,7 @@ def seeded_pending(ctx: Context, of: Kind, state: str) -> Pending | None:
 def not_found(ctx: Context, of: Kind, name: str) -> ServiceError:
     """ResourceNotFoundException for a name, in AWS's style (``The image X for account Y ...``)."""
     return ServiceError(
-        "ResourceNotFoundException",
-        f"The {of.label} {name} for account {ctx.account} does not exist.",
+        of.not_found_error, f"The {of.label} {name} for account {ctx.account} does not exist."
     )
 
 

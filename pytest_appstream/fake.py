@@ -20,10 +20,17 @@ from typing import Any, cast
 
 from . import _assertions as assertions
 from . import _wire as wire
+from ._app_block_builders import AppBlockBuilder
+from ._app_blocks import AppBlock
+from ._applications import Application
 from ._clock import Clock
-from ._collections import Collection, Images, collection
+from ._collections import Collection, Images, Sessions, collection
+from ._directory_configs import DirectoryConfig
+from ._entitlements import Entitlement
 from ._errors import AppStreamUsageError, ServiceError
+from ._export_image_tasks import ExportImageTask
 from ._faults import COMMON_MESSAGES, Fault, FaultQueue, make_fault
+from ._fleets import Fleet
 from ._image_builders import installed
 from ._images import RESERVED_PREFIXES, build_image
 from ._kinds import Kind, kinds
@@ -47,6 +54,10 @@ from ._settings import (
     check_settings,
     environment,
 )
+from ._stacks import Stack
+from ._themes import Theme
+from ._usage_reports import UsageReportSubscription
+from ._users import User
 from ._validation import check_input
 
 #: What a client sees when the fake fails on a call (AWS's wording of ``InternalFailure``).
@@ -282,6 +293,80 @@ class FakeAppStream:
         'PRIVATE'
         """
         return cast(Images, self._collections["images"])
+
+    @property
+    def fleets(self) -> Collection[Fleet]:
+        """The account's fleets: a live mapping of the fake's region, with the verbs of every
+        kind."""
+        return cast(Collection[Fleet], self._collections["fleets"])
+
+    @property
+    def stacks(self) -> Collection[Stack]:
+        """The account's stacks: a live mapping of the fake's region, with the verbs of every
+        kind."""
+        return cast(Collection[Stack], self._collections["stacks"])
+
+    @property
+    def users(self) -> Collection[User]:
+        """The account's user pool users, by user name: a live mapping of the fake's region, with the verbs of every
+        kind."""
+        return cast(Collection[User], self._collections["users"])
+
+    @property
+    def sessions(self) -> Sessions:
+        """The account's streaming sessions, by id: a live mapping of the fake's region, with the verbs of every
+        kind."""
+        return cast(Sessions, self._collections["sessions"])
+
+    @property
+    def app_blocks(self) -> Collection[AppBlock]:
+        """The account's app blocks: a live mapping of the fake's region, with the verbs of every
+        kind."""
+        return cast(Collection[AppBlock], self._collections["app_blocks"])
+
+    @property
+    def app_block_builders(self) -> Collection[AppBlockBuilder]:
+        """The account's app block builders: a live mapping of the fake's region, with the verbs of every
+        kind."""
+        return cast(Collection[AppBlockBuilder], self._collections["app_block_builders"])
+
+    @property
+    def applications(self) -> Collection[Application]:
+        """The account's applications: a live mapping of the fake's region, with the verbs of every
+        kind."""
+        return cast(Collection[Application], self._collections["applications"])
+
+    @property
+    def entitlements(self) -> Collection[Entitlement]:
+        """The account's entitlements: a live mapping of the fake's region, with the verbs of every
+        kind."""
+        return cast(Collection[Entitlement], self._collections["entitlements"])
+
+    @property
+    def directory_configs(self) -> Collection[DirectoryConfig]:
+        """The account's directory configs, by directory name: a live mapping of the fake's
+        region, with the verbs of every kind."""
+        return cast(Collection[DirectoryConfig], self._collections["directory_configs"])
+
+    @property
+    def themes(self) -> Collection[Theme]:
+        """The account's stack themes, by stack name: a live mapping of the fake's region, with the verbs of every
+        kind."""
+        return cast(Collection[Theme], self._collections["themes"])
+
+    @property
+    def usage_report_subscriptions(self) -> Collection[UsageReportSubscription]:
+        """The account's usage report subscriptions: a live mapping of the fake's region, with the verbs of every
+        kind."""
+        return cast(
+            Collection[UsageReportSubscription], self._collections["usage_report_subscriptions"]
+        )
+
+    @property
+    def export_image_tasks(self) -> Collection[ExportImageTask]:
+        """The account's image export tasks, by task id: a live mapping of the fake's region, with the verbs of every
+        kind."""
+        return cast(Collection[ExportImageTask], self._collections["export_image_tasks"])
 
     def builder(self, name: str, *, region: str | None = None) -> ImageBuilder:
         """The live builder ``name`` (a snapshot); a clear error lists the names there are.

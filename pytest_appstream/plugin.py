@@ -41,18 +41,19 @@ from .server import appstream_server  # noqa: F401  (defined beside the server i
 from .stub import Stubber
 
 MARKERS = {
-    "appstream_builder": "appstream_builder(name, *, state='RUNNING', region=None, tags=None, "
-    "**fields): seed one AppStream image builder (fields: snake_case ImageBuilder members, nested "
-    "values in wire form)",
+    **{
+        of.marker: f"{of.marker_signature}: {of.marker_help}"
+        for of in kinds()
+        if of.marker is not None and of.build is not None
+    },
     "appstream_builders_from": "appstream_builders_from(path): seed image builders from a JSON "
     "(or, with PyYAML installed, YAML) file relative to the test file: a list of objects like "
     "appstream_builder's arguments, with 'name'",
-    "appstream_image": "appstream_image(name, *, state='AVAILABLE', region=None, tags=None, "
-    "**fields): seed one private image of the account (fields: snake_case Image members; "
-    "visibility='SHARED' for one another account shares with it)",
     "appstream_data": "appstream_data(path): seed resources of many kinds from a JSON (or, with "
-    'PyYAML installed, YAML) file relative to the test file: {"images": [...], '
-    "\"image_builders\": [...]}, each entry the keywords of its kind's marker, with 'name'",
+    "PyYAML installed, YAML) file relative to the test file: an object with the keys "
+    + ", ".join(of.data_key for of in kinds() if of.build is not None)
+    + ", each a list of entries, each entry the keywords of its kind's marker (or add), with "
+    "its name",
     "appstream_fault": "appstream_fault(operation, error_code, *, name=None, when=None, times=1, "
     "message=None, region=None): answer matching AppStream calls with an error",
     "appstream": "appstream(region='us-east-1', account_id='123456789012', "
@@ -367,8 +368,9 @@ def _seed_signature(of: Kind) -> inspect.Signature:
     keyword = inspect.Parameter.KEYWORD_ONLY
     return inspect.Signature(
         [
-            inspect.Parameter("name", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+            inspect.Parameter(of.key_argument, inspect.Parameter.POSITIONAL_OR_KEYWORD),
             inspect.Parameter("state", keyword, default=of.default_state),
+            *(inspect.Parameter(key, keyword, default=value) for key, value in of.links.items()),
             inspect.Parameter("region", keyword, default=None),
             inspect.Parameter("tags", keyword, default=None),
             inspect.Parameter("fields", inspect.Parameter.VAR_KEYWORD),
@@ -484,9 +486,13 @@ def _seeds(request: pytest.FixtureRequest, region: str) -> list[_Seed]:
         for mark in level:
             for seed in _marked_seeds(request, mark):
                 _, of, arguments, label = seed
-                name = arguments.get("name")
+                name = arguments.get(of.key_argument)
                 if name is None:
-                    _bad_marker(mark, f"{label}'name' is missing; allowed: {of.article} name")
+                    _bad_marker(
+                        mark,
+                        f"{label}{of.key_argument!r} is missing; allowed: {of.article} "
+                        f"{of.key_argument}",
+                    )
                 key = repr((of.collection, name, arguments.get("region") or region))
                 if key in here:
                     _bad_marker(
@@ -505,7 +511,7 @@ def _seed(request: pytest.FixtureRequest, fake: FakeAppStream) -> None:
     __tracebackhide__ = True
     for mark, of, arguments, label in _seeds(request, fake.region):
         arguments = dict(arguments)
-        name = arguments.pop("name")
+        name = arguments.pop(of.key_argument)
         try:
             fake._collections[of.collection].add(name, **arguments)
         except AppStreamUsageError as error:

@@ -39,7 +39,7 @@ def test_a_misspelled_marker_is_an_error_naming_the_closest(pytester: pytest.Pyt
     result.stdout.fnmatch_lines(
         [
             "*test_typo: @pytest.mark.appstream_buildr is not a pytest-appstream marker "
-            "(did you mean 'appstream_builder'?); allowed: @pytest.mark.appstream_builder, *",
+            "(did you mean 'appstream_builder'?); allowed: *@pytest.mark.appstream_builder, *",
         ]
     )
 
