@@ -65,6 +65,13 @@ class Session(Record):
     instance_drain_status: str | None = None
     extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
 
+    def with_state(self, state: str, **changes: Any) -> Session:
+        """A copy in ``state``; its ``ConnectionState`` follows (CONNECTED while ACTIVE, ours)
+        unless ``changes`` sets it."""
+        if state != self.state and "connection_state" not in changes:
+            changes["connection_state"] = "CONNECTED" if state == "ACTIVE" else "NOT_CONNECTED"
+        return attrs.evolve(self, state=state, **changes)
+
 
 #: ``AuthenticationType`` of a seeded session, and the one DescribeSessions lists without one
 #: (AWS: "The default is to authenticate users using a streaming URL").
@@ -311,7 +318,6 @@ def expire_session(ctx: Context, params: Params) -> Response:
         "EXPIRED",
         "ExpireSession",
         SESSIONS.collection,
-        connection_state="NOT_CONNECTED",
     )
     entry.pending = ctx.pending(SESSIONS, "EXPIRED", None)
     return {}

@@ -26,7 +26,7 @@ from ._errors import AppStreamUsageError, ServiceError
 from ._kinds import Action, Kind, register
 from ._model import Record, aware
 from ._registry import Entry
-from ._seeding import BASE_CREATED_TIME, check_fields, check_state, partition, show
+from ._seeding import BASE_CREATED_TIME, check_fields, partition, show
 from ._service import (
     Context,
     Handler,
@@ -135,7 +135,11 @@ def build_user(
     """A checked user-pool :class:`User` with realistic values for every unset field; see the
     ``appstream_user`` marker."""
     user_name = check_user_name(name)
-    checked_state = check_state(state, states=STATES, label="user")
+    if not isinstance(state, str) or state not in STATES:  # check_state would say "an user"
+        raise AppStreamUsageError(
+            f"state={show(state)} is not a user state; allowed: {', '.join(STATES)}"
+        )
+    checked_state = state
     for own in ("user_name", "enabled"):
         if own in fields:
             raise AppStreamUsageError(
