@@ -124,9 +124,14 @@ def _retrying(
 def _reason(error: Exception) -> str:
     """AppStream's reason, from an error or from a failed waiter's last DescribeFleets."""
     if isinstance(error, WaiterError):
-        fleets = error.last_response.get("Fleets") or [{}]
-        problems = fleets[0].get("FleetErrors") or []
-        state = fleets[0].get("State", "unknown")
+        answer = error.last_response
+        if "Error" in answer:  # the last poll itself failed
+            return f"{answer['Error'].get('Code')}: {answer['Error'].get('Message')}"
+        fleet = (answer.get("Fleets") or [{}])[0]
+        state = fleet.get("State", "unknown")
+        if state in ("STARTING", "STOPPING"):
+            return f"{state}: still {state} when the wait gave up"
+        problems = fleet.get("FleetErrors") or []
         said = "; ".join(f"{p.get('ErrorCode')}: {p.get('ErrorMessage')}" for p in problems)
         return f"{state}: {said or 'no reason given'}"
     if isinstance(error, ClientError):

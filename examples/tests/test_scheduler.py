@@ -95,6 +95,16 @@ def test_a_fleet_that_does_not_start_is_reported(appstream, cannot_start, caplog
     assert "sales" not in done.capacity  # a stopped fleet is not sized
 
 
+@pytest.mark.appstream(transitions="manual", now="2026-11-30T07:00:00Z")  # STARTING until told
+@pytest.mark.appstream_fleet("sales", state="STOPPED", tags=OFFICE_HOURS)
+def test_the_wait_gives_up_on_a_fleet_still_starting(appstream):
+    done = scheduler.morning(waiter_config={"Delay": 30, "MaxAttempts": 2})
+
+    assert done.failed == {"sales": "STARTING: still STARTING when the wait gave up"}
+    appstream.assert_called("describe_fleets", times=2, Names=["sales"])  # the waiter's polls
+    appstream.fleets.assert_state("sales", "STARTING")  # the next morning's run waits for it
+
+
 @pytest.mark.appstream_fault("start_fleet", "ConcurrentModificationException", name="sales")
 @pytest.mark.appstream_fleet("sales", state="STOPPED", tags=OFFICE_HOURS)
 def test_a_busy_fleet_is_started_again(appstream):
