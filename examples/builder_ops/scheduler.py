@@ -41,6 +41,8 @@ CLIENT = boto3.client("appstream", region_name="us-east-1")
 
 #: The tag that puts a fleet under the scheduler.
 TAG, OFFICE_HOURS = "schedule", "office-hours"
+#: How users sign in: DescribeSessions lists one of these at a time.
+AUTHENTICATION_TYPES = ("API", "SAML", "USERPOOL", "AWS_AD")
 #: How the waiters poll DescribeFleets: every 30 s, for 30 minutes at most.
 WAITER_CONFIG = {"Delay": 30, "MaxAttempts": 60}
 
@@ -86,7 +88,9 @@ def office_hours_fleets(client: Any = CLIENT) -> list[dict[str, Any]]:
 def active_sessions(fleet: str, client: Any = CLIENT) -> int:
     """How many users stream from ``fleet`` now: its ACTIVE sessions, on every stack it serves.
 
-    DescribeSessions needs the stack as well as the fleet; ListAssociatedStacks finds them.
+    DescribeSessions needs the stack as well as the fleet (ListAssociatedStacks finds them), and
+    lists the users of one authentication type at a time (streaming URLs, ``API``, when none is
+    given): every type is asked.
     """
     stacks = [
         name
@@ -97,7 +101,10 @@ def active_sessions(fleet: str, client: Any = CLIENT) -> int:
     return sum(
         session["State"] == "ACTIVE"
         for stack in stacks
-        for page in paginator.paginate(StackName=stack, FleetName=fleet)
+        for authentication in AUTHENTICATION_TYPES
+        for page in paginator.paginate(
+            StackName=stack, FleetName=fleet, AuthenticationType=authentication
+        )
         for session in page["Sessions"]
     )
 

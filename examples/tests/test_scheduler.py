@@ -152,7 +152,9 @@ def test_throttling_is_retried_by_botocore(appstream):
 @pytest.mark.appstream_stack("training-apps", fleets=["training"])
 def test_the_evening_stops_idle_fleets_and_keeps_busy_ones(appstream):
     appstream.sessions.add(stack_name="sales-desktop", fleet_name="sales", user_id="ann")
-    appstream.sessions.add(stack_name="sales-desktop", fleet_name="sales", user_id="bob")
+    appstream.sessions.add(  # signed in through the company's identity provider
+        stack_name="sales-desktop", fleet_name="sales", user_id="bob", authentication_type="SAML"
+    )
     appstream.sessions.add(
         stack_name="training-apps", fleet_name="training", user_id="carol", state="EXPIRED"
     )
@@ -165,7 +167,8 @@ def test_the_evening_stops_idle_fleets_and_keeps_busy_ones(appstream):
     appstream.fleets.assert_transitions("support", ["RUNNING", "STOPPING", "STOPPED"])
     appstream.fleets.assert_transitions("training", ["RUNNING", "STOPPING", "STOPPED"])
     appstream.fleets.assert_transitions("kiosk", ["RUNNING"])
-    appstream.assert_called("describe_sessions", times=1, StackName="sales-desktop")
+    # each authentication type is listed on its own
+    appstream.assert_called("describe_sessions", times=4, StackName="sales-desktop")
     appstream.assert_not_called("expire_session")
 
 
