@@ -2,7 +2,8 @@
 
 A fleet takes 10 to 20 minutes to start on AWS, and the scheduler waits with botocore's
 ``fleet_started`` and ``fleet_stopped`` waiters. In this module every in-between state ends at
-the next read (``transitions="immediate"``): each waiter's first poll already sees the end.
+the next read (``transitions="immediate"``) unless a test says otherwise: each waiter's first
+poll already sees the end. A waiter that has to wait pauses on the fake's clock, not the wall's.
 """
 
 from __future__ import annotations
@@ -95,12 +96,24 @@ def test_a_fleet_that_does_not_start_is_reported(appstream, cannot_start, caplog
     assert "sales" not in done.capacity  # a stopped fleet is not sized
 
 
+@pytest.mark.appstream(transitions="timed", now="2026-11-30T07:00:00Z")
+@pytest.mark.appstream_fleet("sales", state="STOPPED", tags=OFFICE_HOURS)
+def test_the_waiter_waits_on_the_fakes_clock(appstream):
+    # Under "timed" a fleet takes 20 minutes to start; the waiter's 30 s pauses move the fake's
+    # clock instead of sleeping, so the test takes milliseconds.
+    assert scheduler.morning().started == ["sales"]
+
+    assert appstream.clock.now().isoformat() == "2026-11-30T07:20:00+00:00"
+    appstream.fleets.assert_transitions("sales", ["STOPPED", "STARTING", "RUNNING"])
+
+
 @pytest.mark.appstream(transitions="manual", now="2026-11-30T07:00:00Z")  # STARTING until told
 @pytest.mark.appstream_fleet("sales", state="STOPPED", tags=OFFICE_HOURS)
 def test_the_wait_gives_up_on_a_fleet_still_starting(appstream):
     done = scheduler.morning(waiter_config={"Delay": 30, "MaxAttempts": 2})
 
     assert done.failed == {"sales": "STARTING: still STARTING when the wait gave up"}
+    assert appstream.clock.now().isoformat() == "2026-11-30T07:00:30+00:00"  # one pause
     appstream.assert_called("describe_fleets", times=2, Names=["sales"])  # the waiter's polls
     appstream.fleets.assert_state("sales", "STARTING")  # the next morning's run waits for it
 
