@@ -10,6 +10,7 @@ when answered, from its state, its desired capacity and the ``ACTIVE`` sessions 
 
 from __future__ import annotations
 
+import copy
 import datetime
 import math
 from collections.abc import Mapping
@@ -19,7 +20,8 @@ import attrs
 from botocore import xform_name
 
 from . import _images
-from ._errors import AppStreamUsageError
+from ._errors import AppStreamUsageError, ServiceError
+from ._image_builders import set_members
 from ._kinds import Action, Kind, register
 from ._model import Record, aware, members_of, shape
 from ._registry import Entry
@@ -40,13 +42,17 @@ from ._service import (
     Handler,
     Params,
     Response,
+    act,
+    find,
     named_page,
     page_of,
     paged,
     poll,
     read,
+    refusal,
     settled,
 )
+from ._validation import message, problem
 
 
 @attrs.frozen(kw_only=True)
@@ -334,7 +340,328 @@ def describe_fleets(ctx: Context, params: Params) -> Response:
     return paged({"Fleets": [shown(ctx, e) for e in page]}, token)
 
 
+def _combination(text: str) -> ServiceError:
+    return ServiceError("InvalidParameterCombinationException", text)
+
+
+def _image_member(params: Params) -> tuple[str | None, str | None]:
+    """(ImageName, ImageArn) of a request, refusing both at once."""
+    if "ImageName" in params and "ImageArn" in params:
+        raise _combination(
+            "Either ImageName or ImageArn must be specified, but not both. Both were specified."
+        )
+    return params.get("ImageName"), params.get("ImageArn")
+
+
+def _desired(params: Params, per_instance: int | None) -> dict[str, int]:
+    """The ``ComputeCapacityStatus`` desired members a ComputeCapacity asks for: DesiredInstances
+    (single-session) xor DesiredSessions (multi-session, ``MaxSessionsPerInstance`` set)."""
+    asked = params["ComputeCapacity"]
+    given = [m for m in ("DesiredInstances", "DesiredSessions") if m in asked]
+    if len(given) != 1:
+        which = "Both were" if given else "Neither was"
+        raise _combination(
+            "ComputeCapacity must set either DesiredInstances or DesiredSessions, but not both. "
+            f"{which} specified."
+        )
+    if given[0] == "DesiredSessions":
+        if not per_instance:
+            raise _combination(
+                "DesiredSessions is for multi-session fleets: set MaxSessionsPerInstance, or "
+                "use DesiredInstances."
+            )
+        sessions = asked["DesiredSessions"]
+        return {"Desired": math.ceil(sessions / per_instance), "DesiredUserSessions": sessions}
+    if per_instance:
+        raise _combination(
+            "A multi-session fleet (MaxSessionsPerInstance set) takes DesiredSessions, not "
+            "DesiredInstances."
+        )
+    return {"Desired": asked["DesiredInstances"]}
+
+
+#: Members only an Elastic fleet takes, and those it refuses (AWS's API reference).
+ELASTIC_ONLY = ("MaxConcurrentSessions", "SessionScriptS3Location")
+NOT_ELASTIC = ("ComputeCapacity", "DomainJoinInfo", "MaxSessionsPerInstance")
+
+
+def _check_elastic(params: Params, *, creating: bool) -> None:
+    """What an Elastic fleet needs: no image, no ComputeCapacity (MaxConcurrentSessions
+    instead), no DomainJoinInfo; a VpcConfig of at least two subnets; on creation a Platform."""
+    if "ImageName" in params or "ImageArn" in params:
+        raise _combination(
+            "ImageName and ImageArn are not supported for ELASTIC fleets: their applications "
+            "come from app blocks."
+        )
+    refused = [m for m in NOT_ELASTIC if m in params]
+    if refused:
+        instead = (
+            " Specify MaxConcurrentSessions instead." if refused[0] == "ComputeCapacity" else ""
+        )
+        raise _combination(f"{refused[0]} is not supported for ELASTIC fleets.{instead}")
+    if creating:
+        missing = [m for m in ("MaxConcurrentSessions", "Platform", "VpcConfig") if m not in params]
+        if missing:
+            raise _combination(f"{missing[0]} is required for ELASTIC fleets.")
+    vpc = params.get("VpcConfig")
+    if vpc is not None and len(vpc.get("SubnetIds", [])) < MIN_ELASTIC_SUBNETS:
+        raise _combination(
+            f"An ELASTIC fleet needs a VpcConfig with at least {MIN_ELASTIC_SUBNETS} subnets, in "
+            "different Availability Zones."
+        )
+
+
+#: An Elastic fleet's VpcConfig needs at least this many subnets (AWS's API reference).
+MIN_ELASTIC_SUBNETS = 2
+
+
+def _check_instances(params: Params) -> None:
+    """What an Always-On or On-Demand fleet refuses: the Elastic fleet's own members."""
+    refused = [m for m in ELASTIC_ONLY if m in params]
+    if refused:
+        raise _combination(f"{refused[0]} is only supported for ELASTIC fleets.")
+
+
+def _fleet_image(ctx: Context, name: str | None, arn: str | None) -> Entry:
+    """The image a fleet is made from: exists, AVAILABLE, and shared with ``allowFleet``."""
+    return _images.usable(ctx, name=name, arn=arn, purpose="allowFleet")
+
+
+def _fields(params: Params, skip: tuple[str, ...]) -> dict[str, Any]:
+    """The request's members that are Fleet members, snake_case, copied."""
+    members = members_of("Fleet")
+    return {
+        xform_name(member): copy.deepcopy(value)
+        for member, value in params.items()
+        if member in members and member not in skip
+    }
+
+
+def create_fleet(ctx: Context, params: Params) -> Response:
+    """CreateFleet: a new fleet, ``STOPPED`` (StartFleet starts it), of type ALWAYS_ON,
+    ON_DEMAND (the default) or ELASTIC, each with its own required members; tags kept."""
+    name = params["Name"]
+    fleet_type = params.get("FleetType", DEFAULT_FLEET_TYPE)
+    image_name, image_arn = _image_member(params)
+    fields = _fields(params, ("Name", "ImageName", "ImageArn"))
+    if fleet_type == "ELASTIC":
+        _check_elastic(params, creating=True)
+        status = {"Desired": params["MaxConcurrentSessions"]}
+    else:
+        _check_instances(params)
+        if image_name is None and image_arn is None:
+            raise _combination(
+                "Either ImageName or ImageArn must be specified, but not both. Neither was "
+                "specified."
+            )
+        if "ComputeCapacity" not in params:
+            raise _combination(
+                f"ComputeCapacity is required for {fleet_type} fleets: set DesiredInstances or "
+                "DesiredSessions."
+            )
+        status = _desired(params, params.get("MaxSessionsPerInstance"))
+    if find(ctx, FLEETS, name) is not None:
+        raise ServiceError(
+            "ResourceAlreadyExistsException",
+            f"The fleet {name} already exists for account {ctx.account}.",
+        )
+    if fleet_type != "ELASTIC":
+        image = _fleet_image(ctx, image_name, image_arn)
+        fields["image_name"] = image.name
+        fields["image_arn"] = getattr(image.record, "arn")  # noqa: B009 (every image has one)
+        fields.setdefault("platform", getattr(image.record, "platform", None))
+    fields["compute_capacity_status"] = status
+    try:
+        built = build_fleet(
+            name,
+            state="STOPPED",
+            region=ctx.region,
+            account_id=ctx.account,
+            index=0,
+            created_time=ctx.clock.now(),
+            **fields,
+        )
+    except AppStreamUsageError as error:  # input validation lets nothing through to here
+        raise ServiceError("ValidationException", str(error)) from None
+    fleet = attrs.evolve(  # what the request left out stays out (seeding's defaults are ours)
+        built, display_name=params.get("DisplayName"), vpc_config=params.get("VpcConfig")
+    )
+    entry = ctx.registry.seed(ctx.account, ctx.region, fleet, "CreateFleet", FLEETS.collection)
+    entry.tags = dict(params.get("Tags", {}))
+    return {"Fleet": shown(ctx, entry)}
+
+
+def start_fleet(ctx: Context, params: Params) -> Response:
+    """StartFleet: STOPPED -> STARTING -> RUNNING."""
+    act(ctx, FLEETS, "StartFleet", params["Name"])
+    return {}
+
+
+def stop_fleet(ctx: Context, params: Params) -> Response:
+    """StopFleet: RUNNING -> STOPPING -> STOPPED; a STOPPED fleet stays as it is (success)."""
+    name = params["Name"]
+    if read(ctx, FLEETS, name).state != "STOPPED":
+        act(ctx, FLEETS, "StopFleet", name)
+    return {}
+
+
+def _in_use(name: str) -> ServiceError:
+    return ServiceError(
+        "ResourceInUseException",
+        f"The fleet {name} is associated with a stack. To delete the fleet, you must dissociate "
+        "it from the stack.",
+    )
+
+
+def delete_fleet(ctx: Context, params: Params) -> Response:
+    """DeleteFleet: a STOPPED fleet no stack is associated with; gone at once."""
+    name = params["Name"]
+    entry = read(ctx, FLEETS, name)
+    if stacks_of(ctx, name):
+        raise _in_use(name)
+    if entry.state != "STOPPED":
+        raise refusal(
+            ctx,
+            FLEETS,
+            entry,
+            "The fleet must be in a STOPPED state to delete.",
+            "ResourceInUseException",
+        )
+    ctx.registry.remove(ctx.account, ctx.region, name, "DeleteFleet", FLEETS.collection)
+    return {}
+
+
+#: What UpdateFleet may change on a RUNNING fleet, by fleet type (AWS's API reference); a
+#: STOPPED fleet takes every member, a STARTING or STOPPING one none.
+RUNNING_UPDATES = {
+    "INSTANCES": frozenset(
+        {
+            "DisplayName",
+            "ComputeCapacity",
+            "ImageName",
+            "ImageArn",
+            "IdleDisconnectTimeoutInSeconds",
+            "DisconnectTimeoutInSeconds",
+        }
+    ),
+    "ELASTIC": frozenset(
+        {
+            "DisplayName",
+            "IdleDisconnectTimeoutInSeconds",
+            "DisconnectTimeoutInSeconds",
+            "MaxConcurrentSessions",
+            "SessionScriptS3Location",
+            "UsbDeviceFilterStrings",
+        }
+    ),
+}
+
+#: UpdateFleet's ``AttributesToDelete``: FleetAttribute -> the member it unsets.
+DELETABLE = {
+    "VPC_CONFIGURATION": "VpcConfig",
+    "VPC_CONFIGURATION_SECURITY_GROUP_IDS": "VpcConfig",
+    "DOMAIN_JOIN_INFO": "DomainJoinInfo",
+    "IAM_ROLE_ARN": "IamRoleArn",
+    "USB_DEVICE_FILTER_STRINGS": "UsbDeviceFilterStrings",
+    "SESSION_SCRIPT_S3_LOCATION": "SessionScriptS3Location",
+    "MAX_SESSIONS_PER_INSTANCE": "MaxSessionsPerInstance",
+    "VOLUME_CONFIGURATION": "RootVolumeConfig",
+}
+
+#: UpdateFleet members that are not the fleet's attributes.
+_NOT_ATTRIBUTES = ("Name", "AttributesToDelete", "DeleteVpcConfig")
+
+
+def update_fleet(ctx: Context, params: Params) -> Response:
+    """UpdateFleet: any attribute of a STOPPED fleet, a few of a RUNNING one (AWS's list per
+    fleet type), none of a STARTING or STOPPING one; ``AttributesToDelete`` unsets some.
+    ``Name`` is optional in the model, not to AWS: without it, ValidationException (ours)."""
+    name = params.get("Name")
+    if name is None:
+        raise ServiceError(
+            "ValidationException",
+            message([problem(None, "name", "Member must not be null")]),
+        )
+    entry = read(ctx, FLEETS, name)
+    record = entry.record
+    elastic = getattr(record, "fleet_type", None) == "ELASTIC"
+    deleted = list(params.get("AttributesToDelete", []))
+    if params.get("DeleteVpcConfig"):
+        deleted.append("VPC_CONFIGURATION")
+    both = [DELETABLE[a] for a in deleted if DELETABLE[a] in params]
+    if both:
+        raise _combination(f"{both[0]} cannot be both set and deleted in one request.")
+    image_name, image_arn = _image_member(params)
+    if elastic:
+        _check_elastic(params, creating=False)
+        if "VPC_CONFIGURATION" in deleted:
+            raise _combination("VpcConfig is required for ELASTIC fleets.")
+    else:
+        _check_instances(params)
+    per_instance = params.get(
+        "MaxSessionsPerInstance", getattr(record, "max_sessions_per_instance", None)
+    )
+    if "MAX_SESSIONS_PER_INSTANCE" in deleted:
+        per_instance = None
+    status = dict(getattr(record, "compute_capacity_status", None) or {})
+    if "ComputeCapacity" in params:
+        status = _desired(params, per_instance)
+    elif elastic and "MaxConcurrentSessions" in params:
+        status = {"Desired": params["MaxConcurrentSessions"]}
+    changed = {m for m in params if m not in _NOT_ATTRIBUTES} | {DELETABLE[a] for a in deleted}
+    if FLEETS.in_between(entry.state):
+        raise refusal(ctx, FLEETS, entry, _NEEDS_TO_UPDATE, None)
+    if (
+        entry.state == "RUNNING"
+        and not changed <= RUNNING_UPDATES["ELASTIC" if elastic else "INSTANCES"]
+    ):
+        raise ServiceError(
+            "ResourceInUseException",
+            f"Cannot update the attribute for fleet {name} when it is ACTIVE. The fleet must be "
+            "stopped to complete this action.",
+        )
+    members = members_of("Fleet")
+    changes: dict[str, Any] = {
+        member: copy.deepcopy(value)
+        for member, value in params.items()
+        if member in members and member not in ("Name", "ImageName", "ImageArn")
+    }
+    changes["ComputeCapacityStatus"] = status
+    for attribute in deleted:
+        member = DELETABLE[attribute]
+        if attribute == "VPC_CONFIGURATION_SECURITY_GROUP_IDS":
+            vpc = dict(changes.get("VpcConfig") or getattr(record, "vpc_config", None) or {})
+            vpc.pop("SecurityGroupIds", None)
+            changes[member] = vpc or None
+        else:
+            changes[member] = None
+    if image_name is not None or image_arn is not None:
+        image = _fleet_image(ctx, image_name, image_arn)
+        platform = getattr(image.record, "platform", None)
+        if entry.state == "RUNNING" and platform != getattr(record, "platform", None):
+            raise ServiceError(
+                "IncompatibleImageException",
+                f"The image {image.name} is for {platform}; the fleet {name} for account "
+                f"{ctx.account} runs {getattr(record, 'platform', None)}. Stop the fleet to "
+                "change its operating system.",
+            )
+        changes.update(ImageName=image.name, ImageArn=getattr(image.record, "arn"))  # noqa: B009
+        if "Platform" not in params and platform:
+            changes["Platform"] = platform
+    set_members(ctx, entry, changes)
+    return {"Fleet": shown(ctx, read(ctx, FLEETS, name))}
+
+
+#: What UpdateFleet needs of a fleet's state, as its refusal says it.
+_NEEDS_TO_UPDATE = "The fleet must be in a STOPPED or RUNNING state to update."
+
+
 #: The operations of this module, by AWS name.
 HANDLERS: dict[str, Handler] = {
+    "CreateFleet": create_fleet,
+    "StartFleet": start_fleet,
+    "StopFleet": stop_fleet,
+    "DeleteFleet": delete_fleet,
+    "UpdateFleet": update_fleet,
     "DescribeFleets": describe_fleets,
 }
