@@ -72,7 +72,7 @@ class Evening:
 
 def office_hours_fleets(client: Any = CLIENT) -> list[dict[str, Any]]:
     """Every fleet tagged ``schedule=office-hours`` (DescribeFleets, all pages), as AppStream
-    describes it."""
+    describes it, by name."""
     fleets = [
         fleet
         for page in client.get_paginator("describe_fleets").paginate()
@@ -80,7 +80,7 @@ def office_hours_fleets(client: Any = CLIENT) -> list[dict[str, Any]]:
     ]
     return [
         fleet
-        for fleet in fleets
+        for fleet in sorted(fleets, key=lambda fleet: fleet["Name"])
         if client.list_tags_for_resource(ResourceArn=fleet["Arn"])["Tags"].get(TAG) == OFFICE_HOURS
     ]
 

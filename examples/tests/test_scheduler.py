@@ -99,11 +99,11 @@ def test_a_fleet_that_does_not_start_is_reported(appstream, cannot_start, caplog
 @pytest.mark.appstream(transitions="timed", now="2026-11-30T07:00:00Z")
 @pytest.mark.appstream_fleet("sales", state="STOPPED", tags=OFFICE_HOURS)
 def test_the_waiter_waits_on_the_fakes_clock(appstream):
-    # Under "timed" a fleet takes 20 minutes to start; the waiter's 30 s pauses move the fake's
-    # clock instead of sleeping, so the test takes milliseconds.
+    # Under "timed" a fleet takes 15 minutes to start (AWS: 10 to 20); the waiter's 30 s pauses
+    # move the fake's clock instead of sleeping, so the test takes milliseconds.
     assert scheduler.morning().started == ["sales"]
 
-    assert appstream.clock.now().isoformat() == "2026-11-30T07:20:00+00:00"
+    assert appstream.clock.now().isoformat() == "2026-11-30T07:15:00+00:00"
     appstream.fleets.assert_transitions("sales", ["STOPPED", "STARTING", "RUNNING"])
 
 
