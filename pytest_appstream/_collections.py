@@ -294,10 +294,11 @@ class Sessions(Collection[Any]):
         """Seed one session (``stack_name``, ``fleet_name``, ``user_id`` required; ``id``: a UUID
         made from the fake's count of seeded sessions when left out, the same in every run).
 
-        ::
-
-            appstream.sessions.add(stack_name="s", fleet_name="f", user_id="ann").id
-            # '00000000-0000-4000-8000-000000000001'
+        >>> from pytest_appstream import FakeAppStream
+        >>> appstream = FakeAppStream()
+        >>> _ = appstream.fleets.add("f"), appstream.stacks.add("s", fleets=["f"])
+        >>> appstream.sessions.add(stack_name="s", fleet_name="f", user_id="ann").id
+        '00000000-0000-4000-8000-000000000001'
         """
         __tracebackhide__ = True
         if id is None:

@@ -266,7 +266,7 @@ def test_only_an_active_session_of_a_multi_session_fleet_can_be_drained(
 def test_a_fleet_counts_its_active_sessions_in_use(
     appstream: FakeAppStream, appstream_client: Any
 ) -> None:
-    world(appstream)
+    world(appstream, compute_capacity_status={"Desired": 3})
 
     def in_use() -> int:
         [fleet] = appstream_client.describe_fleets(Names=["f"])["Fleets"]
