@@ -111,8 +111,9 @@ SEEDED_ENDS: dict[str, str | None] = {"STARTING": "RUNNING", "STOPPING": "STOPPE
 #: How long each in-between state lasts under ``timed``, in seconds, with the source.
 DURATIONS: dict[str, tuple[int, str]] = {
     "STARTING": (
-        1200,
-        "AWS: provisioning a fleet instance usually takes 10-20 minutes (the upper end)",
+        900,
+        "AWS: a fleet usually takes 10-20 minutes to start (the middle: botocore's "
+        "fleet_started waiter gives up after 20)",
     ),
     "STOPPING": (300, "AWS: it takes about 5 minutes to stop a fleet"),
 }
