@@ -40,7 +40,10 @@ from ._validation import message, problem
 class ExportImageTask(Record):
     """One ExportImageTask as the fake holds it: every member of its botocore shape, snake_case.
 
-    Nested members keep their wire form; members a newer botocore adds live in ``extra``.
+    Nested members keep their wire form; members a newer botocore adds live in ``extra``, and so
+    does ``ImageArn``: :attr:`exported_image_arn` is the exported image, :attr:`image_arn` names
+    it only while the export uses it (``EXPORTING``), so the image is in use (DeleteImage) then
+    and only then.
     """
 
     SHAPE: ClassVar[str] = "ExportImageTask"
@@ -48,7 +51,6 @@ class ExportImageTask(Record):
 
     task_id: str
     state: str
-    image_arn: str | None = None
     ami_name: str | None = None
     created_date: datetime.datetime | None = attrs.field(default=None, converter=aware)
     ami_description: str | None = None
@@ -56,6 +58,28 @@ class ExportImageTask(Record):
     tag_specifications: Mapping[str, Any] | None = None
     error_details: list[Any] | None = None
     extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+
+    @property
+    def exported_image_arn(self) -> str | None:
+        """The ARN of the exported image (the response's ``ImageArn``)."""
+        found: str | None = self.extra.get("ImageArn")
+        return found
+
+    @property
+    def image_arn(self) -> str | None:
+        """The exported image's ARN while the export uses it (``EXPORTING``), else None."""
+        return self.exported_image_arn if self.state == "EXPORTING" else None
+
+    def with_state(self, state: str, **changes: Any) -> ExportImageTask:
+        """A copy in ``state``, with other fields changed (``image_arn``: the exported image)."""
+        extra = dict(self.extra)
+        if "image_arn" in changes:
+            image = changes.pop("image_arn")
+            if image is None:
+                extra.pop("ImageArn", None)
+            else:
+                extra["ImageArn"] = image
+        return attrs.evolve(self, state=state, extra=extra, **changes)
 
 
 def _states() -> tuple[str, tuple[str, ...], tuple[str, ...]]:
@@ -202,7 +226,7 @@ def create_export_image_task(ctx: Context, params: Params) -> Response:
     while ctx.registry.history(ctx.account, ctx.region, new_id, EXPORT_IMAGE_TASKS.collection):
         number += 1  # a seeded task took the id
         new_id = task_id(ctx.account, ctx.region, number)
-    record = ExportImageTask(
+    record = ExportImageTask.from_fields(
         task_id=new_id,
         state="EXPORTING",
         image_arn=getattr(image.record, "arn", None),

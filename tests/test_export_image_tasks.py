@@ -205,3 +205,23 @@ def test_data_files_seed_tasks(pytester: pytest.Pytester) -> None:
         """
     )
     pytester.runpytest_inprocess("-p", "no:randomly").assert_outcomes(passed=1)
+
+
+@pytest.mark.appstream(transitions="manual")
+def test_an_image_is_in_use_only_while_it_is_exported(
+    appstream: FakeAppStream, appstream_client: Any
+) -> None:
+    appstream.images.add("golden")
+    task = export(appstream_client)["TaskId"]
+    assert appstream.export_image_tasks[task].image_arn == GOLDEN_ARN
+    with pytest.raises(appstream_client.exceptions.ResourceInUseException) as info:
+        appstream_client.delete_image(Name="golden")
+    assert f"in use by export image task {task}" in error(info)[1]
+    appstream.advance()
+    record = appstream.export_image_tasks[task]
+    assert (record.image_arn, record.exported_image_arn) == (None, GOLDEN_ARN)
+    appstream_client.delete_image(Name="golden")  # a backup made, the image may go
+    appstream.advance()
+    assert list(appstream.images) == []
+    got = appstream_client.get_export_image_task(TaskId=task)["ExportImageTask"]
+    assert got["ImageArn"] == GOLDEN_ARN
