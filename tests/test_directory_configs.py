@@ -184,3 +184,17 @@ def test_data_files_seed_directory_configs(pytester: pytest.Pytester) -> None:
         """
     )
     pytester.runpytest_inprocess("-p", "no:randomly").assert_outcomes(passed=1)
+
+
+def test_a_domain_joined_fleet_keeps_its_directory_config(
+    appstream: FakeAppStream, appstream_client: Any
+) -> None:
+    appstream.directory_configs.add(CORP)
+    appstream.fleets.add("desks", state="STOPPED", domain_join_info={"DirectoryName": CORP})
+    with pytest.raises(appstream_client.exceptions.ResourceInUseException) as info:
+        appstream_client.delete_directory_config(DirectoryName=CORP)
+    assert "is in use by fleet desks." in info.value.response["Error"]["Message"]
+    appstream_client.delete_fleet(Name="desks")
+    appstream.advance()
+    appstream_client.delete_directory_config(DirectoryName=CORP)
+    assert list(appstream.directory_configs) == []
