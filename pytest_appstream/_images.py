@@ -662,6 +662,102 @@ def describe_image_permissions(ctx: Context, params: Params) -> Response:
     return paged({"Name": name, "SharedImagePermissionsList": page}, token)
 
 
+# -- imported images ------------------------------------------------------------------------------
+
+#: An IAM role's ARN: ``arn:aws:iam::<account>:role/<path and name>``.
+_ROLE_ARN = re.compile(r"arn:aws(?:-cn|-us-gov|-iso|-iso-b)?:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
+
+
+def check_role(ctx: Context, arn: str) -> None:
+    """An IAM role's ARN, as AWS assumes it for the account (any other ARN is InvalidRole)."""
+    if not _ROLE_ARN.fullmatch(arn):
+        raise ServiceError(
+            "InvalidRoleException",
+            f"WorkSpaces Applications encountered an error because your IAM role {arn} is not "
+            f"valid for account {ctx.account}. Specify the ARN of an IAM role "
+            "(arn:aws:iam::<account>:role/<name>) that appstream.amazonaws.com can assume.",
+        )
+
+
+def _applications(catalog: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ``Applications`` of an imported image, from its ``AppCatalogConfig``."""
+    return [
+        {
+            "Name": app["Name"],
+            "DisplayName": app.get("DisplayName", app["Name"]),
+            "LaunchPath": app["AbsoluteAppPath"],
+            "Enabled": True,
+            **{m: app[m] for m in ("LaunchParameters", "WorkingDirectory") if m in app},
+        }
+        for app in catalog
+    ]
+
+
+def create_imported_image(ctx: Context, params: Params) -> Response:
+    """CreateImportedImage: a new private image from an AMI or WorkSpaces image, IMPORTING -> AVAILABLE.
+
+    ``SourceAmiId`` makes a ``CUSTOM`` image, ``WorkspaceImageId`` a ``BYOL`` one; ``DryRun``
+    checks everything and creates nothing (DryRunOperationException).
+    """
+    name = params["Name"]
+    sources = [member for member in ("SourceAmiId", "WorkspaceImageId") if member in params]
+    if len(sources) != 1:
+        which = "Both were" if sources else "Neither was"
+        raise ServiceError(
+            "InvalidParameterCombinationException",
+            f"Either SourceAmiId or WorkspaceImageId must be specified, but not both. {which} "
+            "specified.",
+        )
+    role = params.get("IamRoleArn")
+    if role is None and "SourceAmiId" in params:
+        raise ServiceError(
+            "InvalidParameterCombinationException",
+            "IamRoleArn must be specified with SourceAmiId: WorkSpaces Applications assumes the "
+            "role to access the AMI.",
+        )
+    if name.lower().startswith(RESERVED_PREFIXES):
+        raise ServiceError(
+            "OperationNotPermittedException",
+            f"The image name {name} is not allowed: it can't begin with Amazon, AWS, or AppStream.",
+        )
+    if find(ctx, IMAGES, name) is not None:
+        raise ServiceError(
+            "ResourceAlreadyExistsException",
+            f"The image {name} already exists for account {ctx.account}.",
+        )
+    if role is not None:
+        check_role(ctx, role)
+    if params.get("DryRun"):
+        raise ServiceError(
+            "DryRunOperationException",
+            f"The image {name} can be imported for account {ctx.account}: every check passed "
+            "and nothing was created (DryRun).",
+        )
+    byol = "WorkspaceImageId" in params
+    platforms = getattr(shape("PlatformType"), "enum", ())
+    platform = "WINDOWS_11" if byol and "WINDOWS_11" in platforms else default_platform()
+    image = Image.from_fields(
+        name=name,
+        arn=image_arn(ctx.region, ctx.account, name),
+        state="IMPORTING",
+        display_name=params.get("DisplayName") or name,
+        description=params.get("Description"),
+        visibility="PRIVATE",
+        image_builder_supported=True,
+        platform=platform,
+        created_time=ctx.clock.now(),
+        appstream_agent_version=DEFAULT_AGENT_VERSION,
+        latest_appstream_agent_version="TRUE",
+        image_shared_with_others="FALSE",
+        image_type="BYOL" if byol else "CUSTOM",
+        applications=_applications(params.get("AppCatalogConfig", [])) or None,
+    )
+    entry = ctx.registry.seed(ctx.account, ctx.region, image, "CreateImportedImage", "images")
+    entry.tags = dict(params.get("Tags", {}))
+    entry.pending = ctx.pending(IMAGES, "IMPORTING", "AVAILABLE")
+    return {"Image": _shown(ctx, entry)}
+
+
 HANDLERS: dict[str, Handler] = {
     "DescribeImages": describe_images,
     "DeleteImage": delete_image,
@@ -670,4 +766,5 @@ HANDLERS: dict[str, Handler] = {
     "DescribeImagePermissions": describe_image_permissions,
     "UpdateImagePermissions": update_image_permissions,
     "DeleteImagePermissions": delete_image_permissions,
+    "CreateImportedImage": create_imported_image,
 }
