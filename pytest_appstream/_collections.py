@@ -130,7 +130,7 @@ class Collection(Mapping[str, R], Generic[R]):
                     raise
             entry.tags = checked_tags
             fake._seeded_one(of)
-            return cast(R, record)
+            return cast(R, entry.record)  # as on_seed left it
 
     # -- reading --------------------------------------------------------------------------------
 

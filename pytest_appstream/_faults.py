@@ -31,7 +31,6 @@ from ._model import (
     operation_names,
     service_model,
 )
-from ._seeding import check_name
 
 Predicate = Callable[[Mapping[str, Any]], object]
 
@@ -254,8 +253,11 @@ def make_fault(
         raise AppStreamUsageError(
             f"times={times!r} is not allowed; allowed: an int >= 1, or None (every matching call)"
         )
-    if name is not None:
-        check_name(name)
+    if name is not None and not (isinstance(name, str) and name):
+        raise AppStreamUsageError(
+            f"name={name!r} is not allowed; allowed: None, or the resource name (or ARN) a "
+            "matching call names (Name, Names, FleetName, StackName, UserName, ...)"
+        )
     if when is not None and not callable(when):
         raise AppStreamUsageError(
             f"when={when!r} is not callable; allowed: None, or a function taking the request "

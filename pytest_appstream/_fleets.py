@@ -102,7 +102,7 @@ RESTING_STATES = ("STOPPED", "RUNNING")
 #: also succeeds, changing nothing (see :func:`stop_fleet`).
 ACTIONS: dict[str, Action] = {
     "StartFleet": Action(("STOPPED",), "STARTING", "RUNNING", "OperationNotPermittedException"),
-    "StopFleet": Action(("RUNNING",), "STOPPING", "STOPPED", None),
+    "StopFleet": Action(("RUNNING",), "STOPPING", "STOPPED", None, unchanged=("STOPPED",)),
 }
 
 #: Where a fleet seeded in an in-between state goes when that state completes.
@@ -500,9 +500,7 @@ def start_fleet(ctx: Context, params: Params) -> Response:
 
 def stop_fleet(ctx: Context, params: Params) -> Response:
     """StopFleet: RUNNING -> STOPPING -> STOPPED; a STOPPED fleet stays as it is (success)."""
-    name = params["Name"]
-    if read(ctx, FLEETS, name).state != "STOPPED":
-        act(ctx, FLEETS, "StopFleet", name)
+    act(ctx, FLEETS, "StopFleet", params["Name"])
     return {}
 
 

@@ -24,13 +24,15 @@ class Action:
     """What a state-changing call needs and does: from ``allowed`` via ``via`` to ``to``.
 
     ``refused`` is the error for a resting state not in ``allowed`` (``None``: the error for an
-    in-between state, ConcurrentModificationException, answers every refusal).
+    in-between state, ConcurrentModificationException, answers every refusal). In a state of
+    ``unchanged`` the call succeeds and changes nothing (StopFleet on a STOPPED fleet).
     """
 
     allowed: tuple[str, ...]
     via: str
     to: str | None  # None: the resource is gone
     refused: str | None
+    unchanged: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -96,8 +98,8 @@ class Kind:
 
     @property
     def article(self) -> str:
-        """The label with its article: ``an image builder``, ``a fleet``."""
-        return f"{'an' if self.label[0] in 'aeiou' else 'a'} {self.label}"
+        """The label with its article: ``an image builder``, ``a fleet``, ``a user``."""
+        return f"{'an' if self.label[0] in 'aeio' else 'a'} {self.label}"  # a user, a usage
 
     @property
     def states(self) -> tuple[str, ...]:

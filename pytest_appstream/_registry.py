@@ -83,7 +83,13 @@ class Registry:
         self.notes: dict[tuple[str, str, str], dict[str, Any]] = {}
 
     def store(self, account: str, region: str, kind: str = BUILDERS) -> dict[str, Entry]:
-        """The live resources of one kind, account and region, in creation order (hold the lock)."""
+        """The live resources of one kind, account and region, in creation order (hold the lock).
+
+        Reading it changes nothing: where nothing was ever seeded it is a new empty dict.
+        """
+        return self._stores.get((account, region, kind)) or {}
+
+    def _writable(self, account: str, region: str, kind: str) -> dict[str, Entry]:
         key = (account, region, kind)
         found = self._stores.get(key)
         if found is None:
@@ -121,7 +127,7 @@ class Registry:
         """Add a new resource; ``operation`` set records its creation as a transition from None."""
         entry = Entry(record, kind, sequence=next(self._sequence), account=account, region=region)
         name, state = entry.name, entry.state
-        self.store(account, region, kind)[name] = entry
+        self._writable(account, region, kind)[name] = entry
         key = (account, region, kind, name)
         lineage = self._lineages.get(key)
         if lineage is None:

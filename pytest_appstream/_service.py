@@ -134,6 +134,8 @@ def act(ctx: Context, of: Kind, operation: str, name: str, **changes: Any) -> En
     """
     action = of.actions[operation]
     entry = read(ctx, of, name)
+    if entry.state in action.unchanged:
+        return entry
     if entry.state not in action.allowed:
         verb = operation.removesuffix(of.record.SHAPE).lower()
         needs = f"The {of.label} must be in a {_needs(action.allowed)} state to {verb}."
@@ -141,7 +143,7 @@ def act(ctx: Context, of: Kind, operation: str, name: str, **changes: Any) -> En
     ctx.registry.set_state(
         ctx.account, ctx.region, name, action.via, operation, of.collection, **changes
     )
-    entry.pending = ctx.pending(of, action.via, action.to)
+    entry.pending = None if action.via == action.to else ctx.pending(of, action.via, action.to)
     return entry
 
 

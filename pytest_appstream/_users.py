@@ -93,8 +93,8 @@ MAX_USERS = 50
 #: a user already in the state it asks for (ours: AWS documents no error for it, and the models
 #: of EnableUser and DisableUser list none that would fit).
 ACTIONS: dict[str, Action] = {
-    "EnableUser": Action(STATES, "ENABLED", "ENABLED", None),
-    "DisableUser": Action(STATES, "DISABLED", "DISABLED", None),
+    "EnableUser": Action(("DISABLED",), "ENABLED", "ENABLED", None, unchanged=("ENABLED",)),
+    "DisableUser": Action(("ENABLED",), "DISABLED", "DISABLED", None, unchanged=("DISABLED",)),
 }
 
 _USER_NAME = compiled(r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+")

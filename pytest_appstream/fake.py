@@ -110,14 +110,15 @@ class FakeAppStream:
 
     def __repr__(self) -> str:
         with self.registry.lock:
-            counts = ", ".join(
-                f"{len(self.registry.every(self.account_id, collection))} {collection}"
+            live = {
+                collection: len(self.registry.every(self.account_id, collection))
                 for collection in self._collections
-            )
+            }
+        counts = ", ".join(f"{n} {collection}" for collection, n in live.items() if n)
         return (
             f"<FakeAppStream {self.region} {self.account_id} transitions={self.transitions!r} "
             f"polls={self.polls} clock={self.clock.now().isoformat()}"
-            f"{' (frozen)' if self.clock.frozen else ''}: {counts}, "
+            f"{' (frozen)' if self.clock.frozen else ''}: {counts or 'no resources'}, "
             f"{len(self._calls)} calls, {len(self.faults)} faults>"
         )
 

@@ -54,8 +54,8 @@ def resources(fake: FakeAppStream) -> dict[str, list[dict[str, Any]]]:
     Callers over HTTP pick their region (SigV4), so a builder may live outside the fake's own
     region; its ``Arn`` says where.
 
-    >>> resources(FakeAppStream())
-    {'images': [], 'image_builders': []}
+    >>> resources(FakeAppStream())["fleets"]
+    []
     """
     registry = fake.registry
     found: dict[str, list[dict[str, Any]]] = {}

@@ -388,7 +388,8 @@ def test_every_modeled_and_common_error_is_accepted() -> None:
         ({"times": True}, "times=True is not allowed"),
         ({"when": "NextToken"}, "when='NextToken' is not callable; allowed: None, or a function"),
         ({"message": 42}, "message=42 is not allowed; allowed: a string or None"),
-        ({"name": "no spaces"}, "name='no spaces' (9 characters) is not a valid image builder"),
+        ({"name": ""}, "name='' is not allowed; allowed: None, or the resource name (or ARN)"),
+        ({"name": 7}, "name=7 is not allowed; allowed: None, or the resource name"),
         ({"operation": None}, "operation=None is not an AppStream operation"),
     ],
 )

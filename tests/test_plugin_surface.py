@@ -120,6 +120,7 @@ def test_the_repr_says_where_how_and_how_much() -> None:
         "<FakeAppStream eu-west-1 123456789012 transitions='manual' polls=1 "
         "clock=2026-01-01T00:00:00+00:00 (frozen): 1 images, 2 builders, 0 calls, 1 faults>"
     )
+    assert "(frozen): no resources, 0 calls" in repr(FakeAppStream(now=0))
 
 
 def test_a_bug_in_the_fake_answers_internal_failure_and_fails_the_test(

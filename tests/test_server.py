@@ -24,6 +24,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from pytest_appstream import FakeAppStream
+from pytest_appstream._kinds import kinds
 from pytest_appstream.server import FakeServer, ServedFake, _url, serve
 
 TARGET = "PhotonAdminProxyService."
@@ -277,8 +278,7 @@ def test_reset_makes_a_fresh_fake_where_the_server_owns_it() -> None:
         assert (status, health["region"]) == (200, "eu-west-1")
         assert server.backend is not first
         assert request(server.url, "GET", "/_appstream/resources")[2] == {
-            "images": [],
-            "image_builders": [],
+            of.data_key: [] for of in kinds()
         }
     assert "b" in first.builders  # the old fake is left as it was
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_appstream import FakeAppStream
+from pytest_appstream import FakeAppStream, _operations
 from pytest_appstream._image_builders import STABLE_STATES
 from pytest_appstream._model import builder_states
 
@@ -206,7 +206,9 @@ def test_regions_are_separate_registries() -> None:
     assert fake.calls[-1].region == "eu-west-1"
 
 
-def test_unimplemented_operation_says_so() -> None:
+def test_unimplemented_operation_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An operation a newer botocore brings before the fake implements it."""
+    monkeypatch.delitem(_operations.HANDLERS, "DescribeFleets")
     status, body = FakeAppStream()._handle("DescribeFleets", {}, None)
     assert status == 400 and body["__type"] == "UnsupportedOperation"
     assert "does not implement DescribeFleets" in body["message"]

@@ -41,7 +41,11 @@ def outcome(of: Kind, operation: str, state: str | None) -> str:
     action = of.actions[operation]
     if state is None:
         return "ResourceNotFound"
+    if state in action.unchanged:
+        return "ok, no change"
     if state in action.allowed:
+        if action.via == action.to:
+            return f"ok → {action.via}"
         return f"ok → {action.via} → {action.to or 'gone'}"
     if not of.in_between(state) and action.refused:
         return _short(action.refused)
