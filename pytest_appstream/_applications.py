@@ -392,8 +392,8 @@ def associate_application_fleet(ctx: Context, params: Params) -> Response:
     if record.fleet_type != "ELASTIC":
         raise ServiceError(
             "OperationNotPermittedException",
-            f"The fleet {fleet_name} for account {ctx.account} is {record.fleet_type or 'not'} "
-            "ELASTIC. Applications can only be associated with Elastic fleets.",
+            f"The fleet {fleet_name} for account {ctx.account} is {record.fleet_type or 'ON_DEMAND'}"
+            ", not ELASTIC. Applications can only be associated with Elastic fleets.",
         )
     platforms = getattr(entry.record, "platforms", None) or []
     if record.platform and platforms and record.platform not in platforms:
