@@ -7,8 +7,20 @@ import datetime
 from typing import Any
 
 import pytest
+from botocore.model import ListShape, MapShape, Shape, StructureShape
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pytest_appstream import AppStreamUsageError, FakeAppStream
+from pytest_appstream import (
+    AppStreamUsageError,
+    FakeAppStream,
+    _app_block_builders,
+    _app_blocks,
+    _applications,
+    _entitlements,
+)
+from pytest_appstream._model import modeled_errors
+from pytest_appstream._model import operation as model_operation
 
 ACCOUNT = "123456789012"
 BLOCK_ARN = f"arn:aws:appstream:us-east-1:{ACCOUNT}:app-block/"
@@ -253,3 +265,81 @@ def test_timed_durations(appstream, appstream_client):
     assert state(appstream_client) == "STARTING"
     appstream.sleep(1)
     assert state(appstream_client) == "RUNNING"
+
+
+# -- a fuzz of the family's operations against a world of their resources --------------------
+
+ELASTIC_OPERATIONS = sorted(
+    op
+    for module in (_app_blocks, _app_block_builders, _applications, _entitlements)
+    for op in module.HANDLERS
+)
+#: Names and ARNs of the world below, and some that do not exist.
+WORDS = [
+    *("office", "cad", "packager", "idle", "excel", "word", "finance", "sales", "nope"),
+    *(BLOCK_ARN + name for name in ("office", "cad", "nope")),
+    *(f"arn:aws:appstream:us-east-1:{ACCOUNT}:application/{name}" for name in ("excel", "nope")),
+    "",
+    "x" * 300,
+]
+
+
+def _wire_value(shape: Shape, depth: int = 0) -> st.SearchStrategy[Any]:
+    if isinstance(shape, StructureShape) and depth < 4:
+        members = {m: _wire_value(s, depth + 1) for m, s in shape.members.items()}
+        required = {m: members[m] for m in shape.required_members}
+        return st.fixed_dictionaries(
+            required, optional={m: v for m, v in members.items() if m not in required}
+        )
+    if isinstance(shape, ListShape):
+        return st.lists(_wire_value(shape.member, depth + 1), max_size=3)
+    if isinstance(shape, MapShape):
+        return st.dictionaries(st.sampled_from(WORDS), st.sampled_from(WORDS), max_size=2)
+    if shape.type_name == "string":
+        enum = getattr(shape, "enum", None)
+        return st.sampled_from(enum) if enum else st.sampled_from(WORDS)
+    if shape.type_name in ("integer", "long"):
+        return st.sampled_from([-1, 0, 1, 2, 25, 26, 3600, 604801])
+    if shape.type_name == "boolean":
+        return st.booleans()
+    return st.just(None)
+
+
+def _elastic_world() -> FakeAppStream:
+    fake = FakeAppStream(transitions="manual")
+    fake.app_blocks.add("office")
+    fake.app_blocks.add("cad", packaging_type="APPSTREAM2", state="INACTIVE")
+    fake.app_block_builders.add("packager", app_block="cad", state="RUNNING")
+    fake.app_block_builders.add("idle", app_block=None)
+    fake.applications.add("excel", app_block="office")
+    return fake
+
+
+def _snapshot(fake: FakeAppStream) -> list[Any]:
+    found = []
+    for collection in ("app_blocks", "app_block_builders", "applications", "entitlements"):
+        for name, record in sorted(fake._collections[collection].items()):
+            entry = fake.registry.get(fake.account_id, fake.region, name, collection)
+            assert entry is not None
+            found.append((name, record, repr(entry.data), dict(entry.tags), entry.pending))
+            found.append(fake._collections[collection].history(name))
+    return found
+
+
+@pytest.mark.parametrize("operation", ELASTIC_OPERATIONS)
+def test_well_shaped_requests_get_modeled_answers(operation: str) -> None:
+    input_shape = model_operation(operation).input_shape
+    assert input_shape is not None
+
+    @settings(max_examples=60, derandomize=True, deadline=None, database=None)
+    @given(_wire_value(input_shape))
+    def fuzz(params: dict[str, Any]) -> None:
+        fake = _elastic_world()
+        before = _snapshot(fake)
+        status, body = fake._handle(operation, params, None)
+        assert fake._internal_errors == []
+        if status != 200:
+            assert body["__type"] in {*modeled_errors(operation), "ValidationException"}, body
+            assert _snapshot(fake) == before, f"{operation} failed and changed something"
+
+    fuzz()
