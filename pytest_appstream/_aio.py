@@ -9,7 +9,9 @@ aiobotocore's own parser reads it. What each twin adds:
 - ``AioHierarchicalEmitter.emit``: the fake answers AppStream's ``before-send`` first;
 - ``AioEndpoint._needs_retry``: the retry handler decides, the delay is not slept;
 - ``AioEndpoint._send`` and ``AioRequestSigner.sign``: unsigned requests, ``--appstream-block-real``;
-- ``AsyncTokenBucket.acquire``: adaptive mode's rate limit does not wait.
+- ``AsyncTokenBucket.acquire``: adaptive mode's rate limit does not wait;
+- ``AIOWaiter.wait``: an AppStream waiter's pauses move the fake's clock (``asyncio.sleep`` of
+  ``aiobotocore.waiter`` is the fake's while one waits).
 
 Example (inside a test using the ``appstream`` fixture)::
 
@@ -19,6 +21,7 @@ Example (inside a test using the ``appstream`` fixture)::
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 from typing import Any
 
@@ -31,7 +34,7 @@ def _load(module: str, name: str) -> Any:
 
 #: Why this aiobotocore cannot be served ("" when it can); wire refuses its clients then.
 UNSUPPORTED = ""
-PATCHES: tuple[tuple[type, str, Any, Any], ...] = ()
+PATCHES: tuple[tuple[Any, str, Any, Any], ...] = ()
 RETRY_FACTORIES: list[Any] = []
 RENEWED: tuple[type, ...] = ()
 
@@ -54,6 +57,9 @@ try:
     _original_send: Any = _AioEndpoint._send
     _original_sign: Any = _AioSigner.sign
     _original_acquire: Any = _AsyncTokenBucket.acquire
+    _aio_waiter: Any = importlib.import_module("aiobotocore.waiter")
+    _AIOWaiter: Any = _aio_waiter.AIOWaiter
+    _original_wait: Any = _AIOWaiter.wait
 except (ImportError, AttributeError) as error:  # an aiobotocore whose internals moved
     UNSUPPORTED = (
         f"aiobotocore {getattr(aiobotocore, '__version__', '?')} is not supported ({error})"
@@ -149,8 +155,39 @@ async def _acquire(self: Any, amount: int = 1, block: bool = True) -> bool:
     return bool(await _original_acquire(self, amount, block))
 
 
+async def _wait(self: Any, **kwargs: Any) -> Any:
+    """aiobotocore's ``AIOWaiter.wait``; an AppStream waiter's pauses move the fake's clock."""
+    backend = wire._backend
+    if backend is None or not wire.is_appstream_client(wire.waiter_client(self)):
+        return await _original_wait(self, **kwargs)
+    token = wire.waiting_on.set(backend)
+    try:
+        return await _original_wait(self, **kwargs)
+    finally:
+        wire.waiting_on.reset(token)
+
+
+class _WaiterAsyncio:
+    """``asyncio`` as aiobotocore's waiter module sees it: ``sleep`` of an AppStream waiter moves
+    the fake's clock and only yields to the event loop."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+    @staticmethod
+    async def sleep(seconds: float) -> None:
+        backend = wire.waiting_on.get()
+        if backend is None:
+            await asyncio.sleep(seconds)
+        else:
+            backend.clock.sleep(seconds)
+            await asyncio.sleep(0)
+
+
 if not UNSUPPORTED:
     PATCHES = (
+        (_AIOWaiter, "wait", _original_wait, _wait),
+        (_aio_waiter, "asyncio", asyncio, _WaiterAsyncio()),
         (_AioEmitter, "emit", wire._original_emit, _emit),
         (_AioEndpoint, "_needs_retry", _original_needs_retry, _needs_retry),
         (_AioEndpoint, "_send", _original_send, _send),

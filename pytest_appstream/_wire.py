@@ -22,6 +22,7 @@ Example, with the :class:`~pytest_appstream.FakeAppStream` as the backend::
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import email.utils
 import inspect
@@ -40,6 +41,7 @@ from botocore.model import OperationModel, ServiceId
 from botocore.retries import adaptive, standard
 from botocore.retries.bucket import TokenBucket
 from botocore.signers import RequestSigner
+from botocore.waiter import Waiter
 
 from ._clock import Clock
 
@@ -419,13 +421,68 @@ def _acquire(self: TokenBucket, amount: int = 1, block: bool = True) -> bool:
     return bool(_original_acquire(self, amount, block))
 
 
-#: (class, attribute, botocore's original, ours): every patch, installed and removed together.
-_PATCHES: tuple[tuple[type, str, Any, Any], ...] = (
+# -- waiters: their pauses on the fake's clock ---------------------------------------------------
+
+#: The backend whose clock an AppStream waiter of this thread (or task) pauses on, while it waits.
+waiting_on: contextvars.ContextVar[Backend | None] = contextvars.ContextVar(
+    "pytest_appstream_waiting_on", default=None
+)
+_original_wait: Any = Waiter.wait
+_waiter_module: Any = inspect.getmodule(Waiter)
+
+
+def is_appstream_client(client: object) -> bool:
+    """True for a botocore (or aiobotocore) AppStream client."""
+    meta = getattr(client, "meta", None)
+    return getattr(getattr(meta, "service_model", None), "service_name", None) == SIGNING_NAME
+
+
+def waiter_client(waiter: object) -> object:
+    """The client a botocore waiter polls (its operation method is bound to it)."""
+    method = getattr(getattr(waiter, "_operation_method", None), "_client_method", None)
+    return getattr(method, "__self__", None)
+
+
+def _wait(self: Waiter, **kwargs: Any) -> None:
+    """botocore's ``Waiter.wait``; an AppStream waiter's pauses move the fake's clock instead."""
+    backend = _backend
+    if backend is None or not is_appstream_client(waiter_client(self)):
+        return _original_wait(self, **kwargs)  # type: ignore[no-any-return]
+    token = waiting_on.set(backend)
+    try:
+        return _original_wait(self, **kwargs)  # type: ignore[no-any-return]
+    finally:
+        waiting_on.reset(token)
+
+
+class _WaiterTime:
+    """``time`` as botocore's waiter module sees it: ``sleep`` of an AppStream waiter answered by
+    a fake moves the fake's clock (its polls count for the ``polled`` policy), without waiting."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+    @staticmethod
+    def sleep(seconds: float) -> None:
+        backend = waiting_on.get()
+        if backend is None:
+            time.sleep(seconds)
+        else:
+            backend.clock.sleep(seconds)
+
+
+_waiter_time = _WaiterTime()
+
+#: (class or module, attribute, botocore's original, ours): every patch, installed and removed
+#: together.
+_PATCHES: tuple[tuple[Any, str, Any, Any], ...] = (
     (HierarchicalEmitter, "emit", _original_emit, _emit),
     (Endpoint, "_send", _original_send, _send),
     (Endpoint, "_needs_retry", _original_needs_retry, _needs_retry),
     (TokenBucket, "acquire", _original_acquire, _acquire),
     (RequestSigner, "sign", _original_sign, _sign),
+    (Waiter, "wait", _original_wait, _wait),
+    (_waiter_module, "time", time, _waiter_time),
 )
 
 

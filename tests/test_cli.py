@@ -50,8 +50,8 @@ def test_a_bad_argument_is_named_with_what_it_allows(
     [
         ("{oops", "--data='data.json' is not valid JSON"),
         (
-            '{"fleets": []}',
-            "--data='data.json': unknown key 'fleets'; allowed: images, image_builders",
+            '{"fleet": []}',
+            "--data='data.json': unknown key 'fleet'; allowed: images, image_builders",
         ),
         ('[{"name": "b"}]', "--data='data.json' holds list; allowed: an object with the keys"),
         ('{"image_builders": [{"state": "RUNNING"}]}', "image_builders[0]={'state': 'RUNNING'}"),
