@@ -8,17 +8,11 @@ from typing import Any
 import pytest
 
 from pytest_appstream import AppStreamUsageError, FakeAppStream
-from pytest_appstream._kinds import kinds
 
 ACCOUNT = "123456789012"
 ARN = f"arn:aws:appstream:us-east-1:{ACCOUNT}:application/"
 BLOCK_ARN = f"arn:aws:appstream:us-east-1:{ACCOUNT}:app-block/"
 ICON = {"S3Bucket": "my-apps", "S3Key": "icons/excel.png"}
-
-needs_fleets = pytest.mark.skipif(
-    not {"fleets", "stacks"} <= {of.collection for of in kinds()},
-    reason="the fleets and stacks kinds are not registered",
-)
 
 
 def create(client: Any, name: str = "excel", **extra: Any) -> dict[str, Any]:
@@ -151,7 +145,6 @@ def test_seeding_checks() -> None:
     assert list(fake.applications) == ["excel"]
 
 
-@needs_fleets
 def test_associate_with_an_elastic_fleet(appstream, appstream_client):
     elastic(appstream)
     appstream.app_blocks.add("office")
@@ -176,7 +169,6 @@ def test_associate_with_an_elastic_fleet(appstream, appstream_client):
     appstream_client.delete_application(Name="excel")
 
 
-@needs_fleets
 def test_a_fleet_that_is_not_elastic_is_refused(appstream, appstream_client):
     appstream.fleets.add("always-on", fleet_type="ALWAYS_ON")
     appstream.app_blocks.add("office")
@@ -195,7 +187,6 @@ def test_a_fleet_that_is_not_elastic_is_refused(appstream, appstream_client):
         appstream_client.associate_application_fleet(FleetName="nope", ApplicationArn=ARN + "excel")
 
 
-@needs_fleets
 def test_the_platform_must_be_one_the_application_supports(appstream, appstream_client):
     elastic(appstream, "linux", platform="AMAZON_LINUX2")
     appstream.app_blocks.add("office")
@@ -207,7 +198,6 @@ def test_the_platform_must_be_one_the_application_supports(appstream, appstream_
         )
 
 
-@needs_fleets
 def test_a_deleted_fleet_is_no_longer_associated(appstream, appstream_client):
     elastic(appstream, state="STOPPED")
     appstream.app_blocks.add("office")

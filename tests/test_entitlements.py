@@ -9,15 +9,9 @@ import pytest
 
 from pytest_appstream import AppStreamUsageError, FakeAppStream
 from pytest_appstream._entitlements import Entitlement
-from pytest_appstream._kinds import kinds
 
 ACCOUNT = "123456789012"
 ROLES = [{"Name": "roles", "Value": "finance"}]
-
-pytestmark = pytest.mark.skipif(
-    not {"fleets", "stacks"} <= {of.collection for of in kinds()},
-    reason="the fleets and stacks kinds are not registered",
-)
 
 
 def world(appstream: Any) -> None:
