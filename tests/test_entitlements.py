@@ -185,3 +185,33 @@ def test_seeding_checks() -> None:
         with pytest.raises(AppStreamUsageError, match=words):
             fake.entitlements.add("other", **arguments)
     assert list(fake.entitlements) == ["sales/finance"]
+
+
+def test_a_data_file_seeds_the_catalog_in_dependency_order(pytester: pytest.Pytester) -> None:
+    pytester.makefile(
+        ".json",
+        catalog="""{
+          "entitlements": [{"name": "finance", "stack_name": "sales",
+                            "app_visibility": "ASSOCIATED", "applications": ["excel"]}],
+          "applications": [{"name": "excel", "app_block": "office", "fleets": ["elastic"]}],
+          "app_block_builders": [{"name": "packager", "app_block": "office"}],
+          "app_blocks": [{"name": "office"}],
+          "stacks": [{"name": "sales", "fleets": ["elastic"]}],
+          "fleets": [{"name": "elastic", "fleet_type": "ELASTIC"}]
+        }""",
+    )
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.appstream_data("catalog.json")
+        def test_catalog(appstream, appstream_client):
+            listed = appstream_client.list_entitled_applications(
+                StackName="sales", EntitlementName="finance"
+            )["EntitledApplications"]
+            assert listed == [{"ApplicationIdentifier": "excel"}]
+            assert list(appstream.entitlements) == ["sales/finance"]
+            assert list(appstream.app_blocks) == ["office"]
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
