@@ -517,14 +517,10 @@ def disassociate_app_block_builder_app_block(ctx: Context, params: Params) -> Re
 
 
 def describe_app_block_builder_app_block_associations(ctx: Context, params: Params) -> Response:
-    """DescribeAppBlockBuilderAppBlockAssociations: by ``AppBlockArn``, ``AppBlockBuilderName``
-    or both (neither: InvalidParameterCombinationException); unknown ones have none."""
+    """DescribeAppBlockBuilderAppBlockAssociations: by ``AppBlockArn``, ``AppBlockBuilderName``,
+    both, or neither (every association: unlike its sibling listings, its model requires no
+    filter); unknown ones have none."""
     arn, name = params.get("AppBlockArn"), params.get("AppBlockBuilderName")
-    if arn is None and name is None:
-        raise ServiceError(
-            "InvalidParameterCombinationException",
-            "Either AppBlockArn or AppBlockBuilderName must be specified.",
-        )
     rows = []
     for entry in list(ctx.store(APP_BLOCK_BUILDERS).values()):
         app_block = app_block_of(ctx, entry)

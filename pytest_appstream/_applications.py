@@ -23,6 +23,7 @@ from ._app_blocks import (
     APP_BLOCKS,
     already_exists,
     app_block_arn,
+    build_app_block,
     by_arn,
     capped,
     linked,
@@ -115,7 +116,8 @@ def build_application(
     S3, ``WINDOWS_SERVER_2019`` and ``GENERAL_PURPOSE``, enabled).
 
     ``app_block`` names its app block (a name of the account's region, or an ARN); or give the
-    ``app_block_arn`` field. Which must exist is checked when it is seeded.
+    ``app_block_arn`` field. Which must exist is checked when it is seeded. Without either, it
+    runs from the app block of its own name, made (``CUSTOM``, ``ACTIVE``) when there is none.
     """
     checked_name = check_name(name, label="application", source=("CreateApplication", "Name"))
     if app_block is not None:
@@ -134,10 +136,7 @@ def build_application(
             else app_block_arn(region, account_id, app_block)
         )
     if fields.get("app_block_arn") is None:
-        raise AppStreamUsageError(
-            "app_block is missing; allowed: the name or ARN of a seeded app block (every "
-            "application runs from an app block)"
-        )
+        fields["app_block_arn"] = app_block_arn(region, account_id, checked_name)
     check_state(state, states=APPLICATIONS.states, label="application")
     snake = {
         xform_name(m): v
@@ -171,10 +170,12 @@ def build_application(
 
 
 def _seeded(ctx: Context, entry: Entry, *, fleets: object = ()) -> None:
-    """A seeded application's app block must be live, its ``fleets`` (names of live Elastic
-    fleets) are associated with it."""
+    """A seeded application's app block must be live (the one of its own name is made when
+    missing), its ``fleets`` (names of live Elastic fleets) are associated with it."""
     record: Any = entry.record
-    if by_arn(ctx, APP_BLOCKS, record.app_block_arn) is None:
+    own = app_block_arn(ctx.region, ctx.account, entry.name)
+    make_own = record.app_block_arn == own and by_arn(ctx, APP_BLOCKS, own) is None
+    if not make_own and by_arn(ctx, APP_BLOCKS, record.app_block_arn) is None:
         live = ", ".join(ctx.store(APP_BLOCKS)) or "none"
         raise AppStreamUsageError(
             f"app_block={record.app_block_arn.rpartition('/')[2]!r} is not an app block of "
@@ -204,6 +205,9 @@ def _seeded(ctx: Context, entry: Entry, *, fleets: object = ()) -> None:
                 f"{', '.join(elastic) or 'none'})"
             )
         links[fleet_name] = fleet.sequence
+    if make_own:  # last: a refusal above leaves nothing behind
+        made = build_app_block(entry.name, region=ctx.region, account_id=ctx.account, index=0)
+        ctx.registry.seed(ctx.account, ctx.region, made, kind=APP_BLOCKS.collection)
     entry.data["fleets"] = links
 
 

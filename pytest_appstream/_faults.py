@@ -273,7 +273,7 @@ def make_fault(
     return Fault(
         aws_name,
         error_code,
-        cast("str | None", name),
+        name,
         cast("Predicate | None", when),
         times,
         message,

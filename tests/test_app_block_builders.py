@@ -171,8 +171,11 @@ def test_one_app_block_at_a_time_and_only_when_stopped(appstream, appstream_clie
         AppBlockArn=BLOCK_ARN + "cad"
     )
     assert "AppBlockBuilderAppBlockAssociations" not in none  # the model's list has 1 at least
-    with pytest.raises(appstream_client.exceptions.InvalidParameterCombinationException):
-        appstream_client.describe_app_block_builder_app_block_associations()
+    every = appstream_client.describe_app_block_builder_app_block_associations()
+    assert [a["AppBlockBuilderName"] for a in every["AppBlockBuilderAppBlockAssociations"]] == [
+        "packager",
+        "idle",
+    ]
 
 
 def test_update_rules_follow_the_state(appstream, appstream_client):

@@ -132,17 +132,22 @@ def test_seeding_checks() -> None:
     assert seeded.platforms == ["WINDOWS_SERVER_2019"]
 
     bad: list[tuple[dict[str, Any], str]] = [
-        ({}, "app_block is missing"),
         ({"app_block": "nope"}, "app_block='nope' is not an app block"),
         ({"app_block": "office", "platforms": ["RHEL8"]}, "platforms=.* is not allowed"),
         ({"app_block": "office", "fleets": "elastic"}, "fleets='elastic' is not allowed"),
         ({"app_block": "office", "fleets": ["nope"]}, "'nope' is not an Elastic fleet"),
+        ({"fleets": ["nope"]}, "'nope' is not an Elastic fleet"),  # its own app block: not made
         ({"app_block": "office", "state": "INACTIVE"}, "is not an application state"),
     ]
     for arguments, words in bad:
         with pytest.raises(AppStreamUsageError, match=words):
             fake.applications.add("word", **arguments)
     assert list(fake.applications) == ["excel"]
+    assert list(fake.app_blocks) == ["office"]
+
+    own = fake.applications.add("word")  # runs from the app block of its name, made for it
+    assert own.app_block_arn == BLOCK_ARN + "word"
+    assert fake.app_blocks["word"].state == "ACTIVE"
 
 
 def test_associate_with_an_elastic_fleet(appstream, appstream_client):

@@ -48,7 +48,14 @@ from botocore.validate import validate_parameters
 
 from pytest_appstream import AppStreamUsageError, FakeAppStream
 from pytest_appstream._kinds import Kind, kinds
-from pytest_appstream._model import modeled_errors, operation, operation_names, service_model
+from pytest_appstream._model import (
+    fields_of,
+    members_of,
+    modeled_errors,
+    operation,
+    operation_names,
+    service_model,
+)
 from pytest_appstream._validation import WIRE, check_input, compiled, walk
 from tests.fidelity import (
     MINIMAL_NAME,
@@ -168,9 +175,10 @@ def test_every_operation_answers_its_minimal_input_on_an_empty_fake(
 
 def seed_world(fake: FakeAppStream, name: str = MINIMAL_NAME) -> dict[str, str]:
     """One resource of every kind the fake knows, named ``name``, in seeding order, linked to
-    the others of that name (a stack to fleet ``name``). A kind whose ``add`` refuses the bare
-    name is seeded again with its record's ``..._name`` and ``..._id`` fields set to ``name``
-    (a session's stack, fleet and user). Returns the kinds it could not seed, with why."""
+    the others of that name (a stack to fleet ``name``). A kind whose ``add`` refuses that is
+    seeded again with its record's ``..._name`` and ``..._id`` fields set to ``name`` (a
+    session's stack, fleet and user), then without links. Returns the kinds it could not seed,
+    with why."""
     refused: dict[str, str] = {}
     collections = {of.collection for of in kinds()}
     for of in kinds():
@@ -181,23 +189,47 @@ def seed_world(fake: FakeAppStream, name: str = MINIMAL_NAME) -> dict[str, str]:
             key: (name,) if key in collections and isinstance(default, (tuple, list)) else default
             for key, default in of.links.items()
         }
-        try:
-            getattr(fake, of.collection).add(name, **links)
-        except AppStreamUsageError:
+        key = _key(of, name)
+        named = _named_fields(fake, of, name)
+        by_arn = {field: value for field, value in named.items() if field.endswith("_arn")}
+        attempts = [links, {**links, **named}, {}, named, by_arn]
+        errors = []
+        for arguments in attempts:
             try:
-                getattr(fake, of.collection).add(name, **links, **_named_fields(of, name))
+                getattr(fake, of.collection).add(key, **arguments)
             except AppStreamUsageError as error:
-                refused[of.collection] = str(error)
+                errors.append(str(error))
+            else:
+                break
+        else:
+            refused[of.collection] = " / ".join(errors)
     return refused
 
 
-def _named_fields(of: Kind, name: str) -> dict[str, str]:
+def _key(of: Kind, name: str) -> str:
+    """``name``, or for a kind whose key the model constrains otherwise (an export task's UUID),
+    the generator's value for that member."""
+    member = fields_of(of.record.SHAPE).get(of.record.KEY_FIELD)
+    if member is None:  # a key of the fake's own (an entitlement's "<stack>/<name>")
+        return name
+    value = minimal_value(members_of(of.record.SHAPE)[member], member)
+    return name if value == MINIMAL_NAME else str(value)
+
+
+def _named_fields(fake: FakeAppStream, of: Kind, name: str) -> dict[str, str]:
+    """The record's ``..._name``/``..._id`` fields set to ``name``; its ``<kind>_arn`` fields to
+    the ARN of the resource ``name`` of that kind (an export task's ``image_arn``)."""
     key = of.record.KEY_FIELD
-    return {
+    fields = {
         field: name
         for field in sorted(of.record.own_fields())
         if field.endswith(("_name", "_id")) and field not in (key, "display_name")
     }
+    for field in fields_of(of.record.SHAPE):
+        collection = field.removesuffix("_arn") + "s"
+        if field.endswith("_arn") and name in getattr(fake, collection, {}):
+            fields[field] = getattr(getattr(fake, collection)[name], "arn")  # noqa: B009
+    return fields
 
 
 def test_the_world_holds_one_resource_of_every_kind() -> None:

@@ -4,9 +4,6 @@ stacks (BatchAssociateUserStack, BatchDisassociateUserStack, DescribeUserStackAs
 from __future__ import annotations
 
 import datetime
-import importlib.util
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -14,7 +11,6 @@ from botocore import xform_name
 from botocore.exceptions import ClientError
 
 from pytest_appstream import AppStreamUsageError, FakeAppStream
-from pytest_appstream._kinds import kind
 from pytest_appstream._users import MAX_USERS, user_arn
 
 ACCOUNT = "123456789012"
@@ -207,36 +203,6 @@ def test_delete_user_works_in_either_state(
         "Users" not in appstream_client.describe_users(**POOL)
         or not (appstream_client.describe_users(**POOL)["Users"])
     )
-
-
-def test_the_generated_state_rule_table_says_what_enable_and_disable_do(
-    appstream: FakeAppStream, appstream_client: Any
-) -> None:
-    tables = _tables()
-    users = kind("users")
-    for operation in users.actions:
-        for state in [*users.states, None]:
-            appstream.users.add(ANN, state=state or "ENABLED")
-            if state is None:
-                appstream_client.delete_user(UserName=ANN, **POOL)
-            try:
-                getattr(appstream_client, xform_name(operation))(UserName=ANN, **POOL)
-            except ClientError as error:
-                seen = error.response["Error"]["Code"].removesuffix("Exception")
-            else:
-                after = appstream.users[ANN].state
-                seen = f"ok → {after} → {after}"
-                appstream_client.delete_user(UserName=ANN, **POOL)
-            assert seen == tables.outcome(users, operation, state)
-
-
-def _tables() -> ModuleType:
-    path = Path(__file__).resolve().parent.parent / "docs" / "_ext" / "appstream_tables.py"
-    spec = importlib.util.spec_from_file_location("appstream_tables_users", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # -- seeding ---------------------------------------------------------------------------------------
