@@ -165,6 +165,7 @@ ENTITLEMENTS = register(
         on_seed=_seeded,
         links={"applications": ()},
         not_found_error="EntitlementNotFoundException",
+        part_of=("stacks", "stack_name"),
         order=9,
     )
 )

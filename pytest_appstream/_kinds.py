@@ -90,6 +90,9 @@ class Kind:
     links: Mapping[str, Any] = attrs.field(factory=dict)
     #: What the marker does, for ``pytest --markers`` and the docs (after its signature).
     marker_help: str = ""
+    #: The kind a resource is part of and the field naming its owner (an entitlement:
+    #: ``("stacks", "stack_name")``): deleting the owner deletes it (:func:`_service.remove`).
+    part_of: tuple[str, str] | None = None
 
     @property
     def verbs_at(self) -> str:

@@ -108,6 +108,19 @@ def read(ctx: Context, of: Kind, name: str) -> Entry:
     return entry
 
 
+def remove(ctx: Context, of: Kind, name: str, operation: str) -> None:
+    """Delete the live resource ``name`` of kind ``of`` now, and the resources that are part of
+    it (a stack's entitlements and theme), each history ending with ``operation``."""
+    ctx.registry.remove(ctx.account, ctx.region, name, operation, of.collection)
+    for part in kinds():
+        if part.part_of is not None and part.part_of[0] == of.collection:
+            for entry in list(ctx.store(part).values()):
+                if getattr(entry.record, part.part_of[1], None) == name:
+                    ctx.registry.remove(
+                        ctx.account, ctx.region, entry.name, operation, part.collection
+                    )
+
+
 def _needs(allowed: tuple[str, ...]) -> str:
     return allowed[0] if len(allowed) == 1 else ", ".join(allowed[:-1]) + " or " + allowed[-1]
 

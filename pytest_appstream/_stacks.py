@@ -38,6 +38,7 @@ from ._service import (
     page_of,
     paged,
     read,
+    remove,
 )
 from ._validation import message, problem
 
@@ -388,7 +389,7 @@ def delete_stack(ctx: Context, params: Params) -> Response:
             f"Cannot delete stack {name}. This stack has fleets associated with it. Only stacks "
             "with no fleets associated with it can be deleted.",
         )
-    ctx.registry.remove(ctx.account, ctx.region, name, "DeleteStack", STACKS.collection)
+    remove(ctx, STACKS, name, "DeleteStack")  # with its entitlements and theme
     return {}
 
 

@@ -136,6 +136,7 @@ THEMES = register(
         create_operation="CreateThemeForStack",
         on_seed=_on_seed,
         key_argument="stack_name",
+        part_of=("stacks", "stack_name"),
         order=11,
     )
 )

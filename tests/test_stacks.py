@@ -418,3 +418,27 @@ def test_validity_out_of_range_is_a_validation_error(validity: int) -> None:
         fake, "CreateStreamingURL", StackName="s", FleetName="f", UserId="ann", Validity=validity
     )
     assert code == "ValidationException" and f"Value '{validity}' at 'validity'" in message
+
+
+def test_deleting_a_stack_deletes_its_entitlements_and_theme(
+    appstream: FakeAppStream, appstream_client: Any
+) -> None:
+    appstream_client.create_stack(Name="sales")
+    appstream_client.create_entitlement(
+        Name="finance",
+        StackName="sales",
+        AppVisibility="ALL",
+        Attributes=[{"Name": "department", "Value": "finance"}],
+    )
+    appstream.themes.add("sales")
+    appstream.stacks.add("support")
+    appstream.themes.add("support")
+
+    appstream_client.delete_stack(Name="sales")
+
+    assert list(appstream.entitlements) == []
+    assert list(appstream.themes) == ["support"]  # another stack's theme stays
+    assert appstream.themes.history("sales")[-1].operation == "DeleteStack"
+    appstream_client.create_stack(Name="sales")  # a new stack of that name has none
+    with pytest.raises(appstream_client.exceptions.EntitlementNotFoundException):
+        appstream_client.describe_entitlements(StackName="sales", Name="finance")
