@@ -285,44 +285,14 @@ def _data(data: dict[str, Any]) -> dict[str, Any]:
     return dict(data)
 
 
-class Kinds(RuleBasedStateMachine):
-    """The fake and the reference, driven side by side (``manual``: only advance completes)."""
+class Driven:
+    """What every cross-kind machine does with its fake: snapshot it, call it, pick names.
+
+    Shared by the machines of tests/test_state_machine_fleets.py and
+    tests/test_state_machine_elastic.py.
+    """
 
     fake: FakeAppStream
-    world: World
-
-    @initialize(image=st.booleans(), running=st.booleans(), stopped=st.booleans())
-    def setup(self, image: bool, running: bool, stopped: bool) -> None:
-        """A world to start from: a shared image, and maybe an own image ``img1``, a RUNNING
-        builder ``b1`` of AWS's image, a STOPPED builder ``b2`` of ``img1`` (it uses it)."""
-        self.fake = FakeAppStream(transitions="manual")
-        self.world = World()
-        seeds: list[tuple[str, str, str, str]] = []
-        if image:
-            seeds.append(("images", "img1", "AVAILABLE", ""))
-        if running:
-            seeds.append(("builders", "b1", "RUNNING", arn(HOME, "", "image", PUBLIC_IN_CATALOG)))
-        if image and stopped:
-            seeds.append(("builders", "b2", "STOPPED", arn(HOME, ACCOUNT, "image", "img1")))
-        for kind, name, state, image_arn in seeds:
-            if kind == "images":
-                self.fake.images.add(name, state=state)
-                self.world.images[HOME][name] = Res(state)
-            else:
-                self.fake.builders.add(name, state=state, image_arn=image_arn)
-                self.world.builders[name] = Res(state, image_arn=image_arn)
-            self.world.seeds[(kind, HOME, name)] = state
-            self.world.histories[(kind, HOME, name)] = []
-        self.fake.images.add(SHARED, visibility="SHARED", arn=arn(HOME, PARTNER, "image", SHARED))
-        self.world.images[HOME][SHARED] = Res("AVAILABLE", visibility="SHARED")
-        self.world.seeds[("images", HOME, SHARED)] = "AVAILABLE"
-        self.world.histories[("images", HOME, SHARED)] = []
-        for region in REGIONS:  # AWS's catalog is there from the start: list it once
-            status, body = self.fake._handle("DescribeImages", {"Type": "PUBLIC"}, region)
-            assert status == 200
-            assert PUBLIC_IN_CATALOG in [i["Name"] for i in body["Images"]]
-
-    # -- calling the fake ------------------------------------------------------------------------
 
     def snapshot(self) -> Any:
         """Everything a call could change: every kind's entries in every account and region
@@ -371,6 +341,44 @@ class Kinds(RuleBasedStateMachine):
         names = st.sampled_from(anything)
         choice = st.one_of(st.sampled_from(pool), st.sampled_from(pool), names) if pool else names
         return str(data.draw(choice, label=label))
+
+
+class Kinds(Driven, RuleBasedStateMachine):
+    """The fake and the reference, driven side by side (``manual``: only advance completes)."""
+
+    fake: FakeAppStream
+    world: World
+
+    @initialize(image=st.booleans(), running=st.booleans(), stopped=st.booleans())
+    def setup(self, image: bool, running: bool, stopped: bool) -> None:
+        """A world to start from: a shared image, and maybe an own image ``img1``, a RUNNING
+        builder ``b1`` of AWS's image, a STOPPED builder ``b2`` of ``img1`` (it uses it)."""
+        self.fake = FakeAppStream(transitions="manual")
+        self.world = World()
+        seeds: list[tuple[str, str, str, str]] = []
+        if image:
+            seeds.append(("images", "img1", "AVAILABLE", ""))
+        if running:
+            seeds.append(("builders", "b1", "RUNNING", arn(HOME, "", "image", PUBLIC_IN_CATALOG)))
+        if image and stopped:
+            seeds.append(("builders", "b2", "STOPPED", arn(HOME, ACCOUNT, "image", "img1")))
+        for kind, name, state, image_arn in seeds:
+            if kind == "images":
+                self.fake.images.add(name, state=state)
+                self.world.images[HOME][name] = Res(state)
+            else:
+                self.fake.builders.add(name, state=state, image_arn=image_arn)
+                self.world.builders[name] = Res(state, image_arn=image_arn)
+            self.world.seeds[(kind, HOME, name)] = state
+            self.world.histories[(kind, HOME, name)] = []
+        self.fake.images.add(SHARED, visibility="SHARED", arn=arn(HOME, PARTNER, "image", SHARED))
+        self.world.images[HOME][SHARED] = Res("AVAILABLE", visibility="SHARED")
+        self.world.seeds[("images", HOME, SHARED)] = "AVAILABLE"
+        self.world.histories[("images", HOME, SHARED)] = []
+        for region in REGIONS:  # AWS's catalog is there from the start: list it once
+            status, body = self.fake._handle("DescribeImages", {"Type": "PUBLIC"}, region)
+            assert status == 200
+            assert PUBLIC_IN_CATALOG in [i["Name"] for i in body["Images"]]
 
     def own_images(self, region: str = HOME) -> list[str]:
         return [n for n, r in self.world.images[region].items() if r.visibility != "SHARED"]
