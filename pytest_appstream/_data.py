@@ -75,28 +75,31 @@ def seed(fake: FakeAppStream, seeds: list[Seed], source: str) -> None:
 def seed_data(fake: FakeAppStream, data: object, source: str = "the data") -> None:
     """Seed ``fake`` from a document, all or nothing: a bad entry seeds none.
 
-    Every entry is first seeded into a scratch fake of the same settings, and none may name a
-    resource that is live already::
+    Every entry is first seeded into a scratch copy of the fake (so entries may refer to
+    resources live already: a session to a live fleet and stack), and none may name a resource
+    that is live already::
 
         seed_data(fake, {"image_builders": [{"name": "b", "state": "STOPPED"}]})
     """
     seeds = entries(data, source)
-    scratch = type(fake)(
-        region=fake.region,
-        account_id=fake.account_id,
-        transitions=fake.transitions,
-        polls=fake.polls,
-    )
-    seed(scratch, seeds, source)
-    with fake.registry.lock:  # no call of another thread between the check and the seeding
+    with fake.registry.lock:  # no call of another thread between the checks and the seeding
         for of, index, entry in seeds:
             region = entry.get("region") or fake.region
-            key = entry[of.key_argument]
+            key = of.key_of(entry)
             if fake.registry.get(fake.account_id, region, key, of.collection) is not None:
                 raise AppStreamUsageError(
                     f"{source}: {of.data_key}[{index}]: {of.key_argument}={key!r} is already "
                     f"live; allowed: {of.article} {of.key_argument} not yet used"
                 )
+        scratch = type(fake)(
+            region=fake.region,
+            account_id=fake.account_id,
+            transitions=fake.transitions,
+            polls=fake.polls,
+        )
+        scratch.registry = fake.registry.copy()
+        scratch._seeded = dict(fake._seeded)
+        seed(scratch, seeds, source)
         seed(fake, seeds, source)
 
 

@@ -166,6 +166,7 @@ ENTITLEMENTS = register(
         links={"applications": ()},
         not_found_error="EntitlementNotFoundException",
         part_of=("stacks", "stack_name"),
+        seed_key=lambda arguments: key(str(arguments.get("stack_name")), str(arguments["name"])),
         order=9,
     )
 )

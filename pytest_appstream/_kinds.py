@@ -93,6 +93,15 @@ class Kind:
     #: The kind a resource is part of and the field naming its owner (an entitlement:
     #: ``("stacks", "stack_name")``): deleting the owner deletes it (:func:`_service.remove`).
     part_of: tuple[str, str] | None = None
+    #: The registry key a seed's keywords give, when it is not the key argument alone (an
+    #: entitlement's ``"<stack>/<name>"``): what "seeded twice" and "already live" compare.
+    seed_key: Callable[[Mapping[str, Any]], str] | None = None
+
+    def key_of(self, arguments: Mapping[str, Any]) -> str:
+        """The registry key of a resource seeded with ``arguments`` (the marker's keywords)."""
+        if self.seed_key is not None:
+            return self.seed_key(arguments)
+        return str(arguments.get(self.key_argument))
 
     @property
     def verbs_at(self) -> str:

@@ -15,6 +15,7 @@ kind's collection name (``"builders"``, the default, ``"images"``, ...).
 
 from __future__ import annotations
 
+import copy
 import itertools
 import threading
 from collections.abc import Iterator
@@ -81,6 +82,17 @@ class Registry:
         #: What the fake notes of resources it does not hold (AWS's public images), by
         #: (region, kind, name): e.g. that a test deprecated one.
         self.notes: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+    def copy(self) -> Registry:
+        """A deep copy, for a dry run (hold the lock): changing it changes nothing here."""
+        new = Registry()
+        new._stores = copy.deepcopy(self._stores)
+        new._lineages = copy.deepcopy(self._lineages)
+        new.notes = copy.deepcopy(self.notes)
+        following = next(self._sequence)
+        self._sequence = itertools.count(following)
+        new._sequence = itertools.count(following)
+        return new
 
     def store(self, account: str, region: str, kind: str = BUILDERS) -> dict[str, Entry]:
         """The live resources of one kind, account and region, in creation order (hold the lock).

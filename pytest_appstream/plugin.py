@@ -493,7 +493,7 @@ def _seeds(request: pytest.FixtureRequest, region: str) -> list[_Seed]:
                         f"{label}{of.key_argument!r} is missing; allowed: {of.article} "
                         f"{of.key_argument}",
                     )
-                key = repr((of.collection, name, arguments.get("region") or region))
+                key = repr((of.collection, of.key_of(arguments), arguments.get("region") or region))
                 if key in here:
                     _bad_marker(
                         mark,

@@ -23,7 +23,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from pytest_appstream import FakeAppStream
+from pytest_appstream import AppStreamUsageError, FakeAppStream
 from pytest_appstream._kinds import kinds
 from pytest_appstream.server import FakeServer, ServedFake, _url, serve
 
@@ -415,3 +415,26 @@ def test_the_fixtures_environment_follows_the_fakes_region(
     assert appstream_server.env["AWS_DEFAULT_REGION"] == "eu-west-1"
     assert appstream_server.env["AWS_ACCESS_KEY_ID"] == "testing"
     assert request(appstream_server.url, "POST", "/_appstream/reset")[0] == 409
+
+
+def test_a_data_upload_may_refer_to_resources_live_already() -> None:
+    """Seeding is all or nothing, yet an entry may name what the fake holds (a live stack)."""
+    from pytest_appstream._data import seed_data
+
+    fake = FakeAppStream()
+    fake.fleets.add("f")
+    fake.stacks.add("s", fleets=["f"])
+    seed_data(
+        fake, {"sessions": [{"id": "one", "stack_name": "s", "fleet_name": "f", "user_id": "ann"}]}
+    )
+    assert fake.sessions["one"].fleet_name == "f"
+
+    bad = {
+        "sessions": [
+            {"id": "two", "stack_name": "s", "fleet_name": "f", "user_id": "bob"},
+            {"id": "three", "stack_name": "nope", "fleet_name": "f", "user_id": "cy"},
+        ]
+    }
+    with pytest.raises(AppStreamUsageError, match=r"sessions\[1\]"):
+        seed_data(fake, bad)
+    assert list(fake.sessions) == ["one"]  # nothing of the bad document was seeded
