@@ -5,11 +5,13 @@ from a FAILED one, from one that does not exist; ELASTIC with its members; and t
 combinations AWS refuses), Start/Stop/Delete/UpdateFleet (a DisplayName, an attribute only a
 STOPPED fleet may change, a new image of the same or another platform), CreateStack, DeleteStack,
 AssociateFleet, DisassociateFleet, DescribeFleets, DescribeStacks, ListAssociatedFleets,
-ListAssociatedStacks, DeleteImage (an image a fleet uses too) and ``fake.advance()``, under the
+ListAssociatedStacks, DeleteImage (an image a fleet uses too), Create/Enable/Disable/DeleteUser,
+BatchAssociateUserStack and BatchDisassociateUserStack (their per-entry errors),
+DescribeUserStackAssociations and ``fake.advance()``, under the
 ``manual`` transitions policy, all through ``fake._handle`` with wire-form parameters.
 
 :class:`FleetWorld` is the reference, written from docs/fleets.md and the "Fleets", "Stacks" and
-"Images" sections of docs/state-rules.md, not from the fake's rule tables. After every step:
+"Images" and "Users and sessions" sections of docs/state-rules.md, not from the fake's rule tables. After every step:
 
 - the fake's fleets, stacks and images equal the reference's, in order, with the same states,
   pending transitions, images, platforms and display names; a stack's associated fleet is its
@@ -61,6 +63,7 @@ FLEET_SETTINGS = settings(
 
 FLEET_NAMES = ("f1", "f2", "f3")
 STACK_NAMES = ("s1", "s2")
+USER_NAMES = ("ann@example.com", "bob@example.com")
 #: The account's images: name -> (seeded state, platform). ``img1`` is of another platform than
 #: AWS's public image (WINDOWS_SERVER_2019), ``img3`` of the same one; ``img2`` FAILED.
 OWN = {
@@ -114,6 +117,7 @@ class FleetWorld:
     def __init__(self) -> None:
         self.fleets: dict[str, FleetRes] = {}
         self.stacks: dict[str, list[str]] = {}  # stack -> its fleets (at most one)
+        self.users: dict[str, tuple[str, list[str]]] = {}  # name -> (state, its stacks)
         self.images: dict[str, ImageRes] = {}
         self.histories: dict[tuple[str, str], list[Transition]] = {}
         self.seeds: dict[tuple[str, str], str] = {}
@@ -250,6 +254,9 @@ class FleetWorld:
             return "ResourceInUseException"
         self.record("stacks", name, "ACTIVE", None, "DeleteStack")
         del self.stacks[name]
+        for _, stacks in self.users.values():  # ours: a stack that is gone has no users
+            if name in stacks:
+                stacks.remove(name)
         return None
 
     def associate(self, stack: str, fleet: str) -> str | None:
@@ -267,6 +274,46 @@ class FleetWorld:
             return "ResourceNotFoundException"
         self.stacks[stack] = []  # the fleet need not be stopped (AWS)
         return None
+
+    # -- users (docs/state-rules.md "Users and sessions") ----------------------------------------
+
+    def create_user(self, name: str) -> str | None:
+        if name in self.users:
+            return "ResourceAlreadyExistsException"
+        self.record("users", name, None, "ENABLED", "CreateUser")  # AWS: a new user is enabled
+        self.users[name] = ("ENABLED", [])
+        return None
+
+    def user_act(self, operation: str, name: str) -> str | None:
+        if name not in self.users:
+            return "ResourceNotFoundException"
+        state, stacks = self.users[name]
+        if operation == "DeleteUser":  # AWS: an enabled user too; its assignments go (ours)
+            self.record("users", name, state, None, operation)
+            del self.users[name]
+            return None
+        new = "ENABLED" if operation == "EnableUser" else "DISABLED"
+        if new != state:  # ours: enabling an enabled user changes nothing, no error
+            self.record("users", name, state, new, operation)
+            self.users[name] = (new, stacks)  # AWS: disabling keeps its stacks
+        return None
+
+    def batch(self, associate: bool, pairs: list[tuple[str, str]]) -> list[tuple[int, str]]:
+        """(entry, error code) of the failed entries; the others are applied (AWS). Which code
+        when both names are unknown: the stack's (ours)."""
+        errors = []
+        for index, (stack, user) in enumerate(pairs):
+            if stack not in self.stacks:
+                errors.append((index, "STACK_NOT_FOUND"))
+            elif user not in self.users:
+                errors.append((index, "USER_NAME_NOT_FOUND"))
+            else:  # ours: twice, or not assigned: no error
+                stacks = self.users[user][1]
+                if associate and stack not in stacks:
+                    stacks.append(stack)
+                elif not associate and stack in stacks:
+                    stacks.remove(stack)
+        return errors
 
     def stacks_of(self, fleet: str) -> list[str]:
         """The stacks of a fleet, in the stacks' creation order (ours)."""
@@ -301,6 +348,13 @@ MOVES: dict[str, set[tuple[str, str | None, str | None]]] = {
         ("advance", "STOPPING", "STOPPED"),
     },
     "stacks": {("CreateStack", None, "ACTIVE"), ("DeleteStack", "ACTIVE", None)},
+    "users": {
+        ("CreateUser", None, "ENABLED"),
+        ("DisableUser", "ENABLED", "DISABLED"),
+        ("EnableUser", "DISABLED", "ENABLED"),
+        ("DeleteUser", "ENABLED", None),
+        ("DeleteUser", "DISABLED", None),
+    },
     "images": {
         ("DeleteImage", "AVAILABLE", "DELETING"),
         ("DeleteImage", "FAILED", "DELETING"),
@@ -501,6 +555,53 @@ class FleetsAndStacks(Driven, RuleBasedStateMachine):
         body = self.call("ListAssociatedStacks", {"FleetName": fleet}, None)
         assert body.get("Names", []) == self.world.stacks_of(fleet)
 
+    # -- user rules ------------------------------------------------------------------------------
+
+    @rule(data=st.data())
+    def create_user(self, data: st.DataObject) -> None:
+        free = [n for n in USER_NAMES if n not in self.world.users]
+        name = self.pick(data, "name", free, USER_NAMES)
+        params = {"UserName": name, "AuthenticationType": "USERPOOL"}
+        self.call("CreateUser", params, self.world.create_user(name))
+
+    @rule(data=st.data(), operation=st.sampled_from(("EnableUser", "DisableUser", "DeleteUser")))
+    def user_act(self, data: st.DataObject, operation: str) -> None:
+        name = self.pick(data, "name", self.world.users, USER_NAMES)
+        error = self.world.user_act(operation, name)
+        body = self.call(operation, {"UserName": name, "AuthenticationType": "USERPOOL"}, error)
+        if error is None:
+            assert body == {}
+
+    @rule(data=st.data(), associate=st.booleans(), size=st.integers(1, 3))
+    def batch(self, data: st.DataObject, associate: bool, size: int) -> None:
+        pairs = [
+            (
+                self.pick(data, "stack", self.world.stacks, STACK_NAMES),
+                self.pick(data, "user", self.world.users, USER_NAMES),
+            )
+            for _ in range(size)
+        ]
+        operation = "BatchAssociateUserStack" if associate else "BatchDisassociateUserStack"
+        entries = [
+            {"StackName": stack, "UserName": user, "AuthenticationType": "USERPOOL"}
+            for stack, user in pairs
+        ]
+        errors = self.world.batch(associate, pairs)
+        body = self.call(operation, {"UserStackAssociations": entries}, None)
+        got = [
+            (entries.index(e["UserStackAssociation"]), e["ErrorCode"])
+            for e in body.get("errors", [])
+        ]
+        expected = [(entries.index(entries[i]), code) for i, code in errors]
+        assert got == expected, (operation, pairs, body)
+
+    @rule(name=st.sampled_from(USER_NAMES))
+    def describe_user_stacks(self, name: str) -> None:
+        params = {"UserName": name, "AuthenticationType": "USERPOOL"}
+        body = self.call("DescribeUserStackAssociations", params, None)
+        shown = [a["StackName"] for a in body.get("UserStackAssociations", [])]
+        assert sorted(shown) == sorted(self.world.users.get(name, ("", []))[1]), name
+
     # -- images and time -------------------------------------------------------------------------
 
     @rule(data=st.data())
@@ -561,6 +662,10 @@ class FleetsAndStacks(Driven, RuleBasedStateMachine):
                 assert entry.state == "ACTIVE"
                 assert not entry.pending
                 assert entry.data.get("fleets") == world.stacks[name], name
+            users = registry.store(ACCOUNT, HOME, "users")
+            assert list(users) == list(world.users)
+            for name, entry in users.items():
+                assert (entry.state, entry.pending) == (world.users[name][0], None), name
             images = registry.store(ACCOUNT, HOME, "images")
             assert list(images) == list(world.images)
             for name, entry in images.items():
