@@ -1,6 +1,6 @@
 """The two kinds of error the fake raises: AWS service errors, and mistakes in a test's set-up.
 
->>> ServiceError("ResourceNotFoundException", "The image builder b ... does not exist.").status
+>>> ServiceError("OperationNotPermittedException", "The image builder b ... is STOPPED.").status
 400
 """
 
@@ -11,13 +11,23 @@ from collections.abc import Iterable
 
 
 class ServiceError(Exception):
-    """An error AWS would answer: ``code`` goes to the body's ``__type``, with ``message``."""
+    """An error AWS would answer: ``code`` goes to the body's ``__type``, with ``message``; the
+    HTTP status is ``status``, by default the one the model gives the error (400 when none)."""
 
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
+    def __init__(self, code: str, message: str, status: int | None = None) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
-        self.status = status
+        self._status = status
+
+    @property
+    def status(self) -> int:
+        """The HTTP status of the answer (``ResourceNotFoundException``: the model's 404)."""
+        if self._status is None:
+            from ._model import error_status  # the model imports this module
+
+            self._status = error_status(self.code)
+        return self._status
 
 
 class AppStreamUsageError(ValueError):

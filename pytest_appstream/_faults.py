@@ -27,6 +27,7 @@ from ._kinds import kinds
 from ._model import (
     REGION_NAME,
     check_operation,
+    error_status,
     modeled_errors,
     operation_names,
     service_model,
@@ -190,8 +191,8 @@ class Fault:
         return self.times is not None and self.used >= self.times
 
     def status(self) -> int:
-        """The HTTP status AWS answers this error with (400 for every modeled error)."""
-        return COMMON_ERRORS.get(self.error_code, 400)
+        """The HTTP status AWS answers this error with (a modeled error's: its model's)."""
+        return COMMON_ERRORS.get(self.error_code) or error_status(self.error_code)
 
     def text(self, params: Mapping[str, Any], account: str) -> str:
         """The error message: the given one, or AWS's wording for the code (see :data:`COMMON_MESSAGES`)."""

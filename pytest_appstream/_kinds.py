@@ -146,14 +146,24 @@ _KINDS: dict[str, Kind] = {}
 
 
 def register(new: Kind) -> Kind:
-    """Add a kind (once, from its module); returns it for the module's constant."""
-    _KINDS[new.collection] = new
+    """Add a kind (once, from its module); returns it for the module's constant.
+
+    A kind the installed model lacks (an older botocore has no ``Theme``) is not added: the fake
+    has no collection, marker or data-file section for it, as the model has no operation.
+    """
+    if new.record.SHAPE in service_model().shape_names:
+        _KINDS[new.collection] = new
     return new
 
 
 def kind(collection: str) -> Kind:
     """The kind of a collection name (``"builders"``)."""
     return _KINDS[collection]
+
+
+def registered(collection: str) -> bool:
+    """True when the installed model has the kind ``collection`` (see :func:`register`)."""
+    return collection in _KINDS
 
 
 def kinds() -> list[Kind]:

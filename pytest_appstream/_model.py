@@ -114,6 +114,20 @@ def modeled_errors(operation_name_: str) -> tuple[str, ...]:
 
 
 @functools.cache
+def error_status(code: str) -> int:
+    """The HTTP status AWS answers the modeled error ``code`` with: the model's
+    ``httpStatusCode`` (botocore 1.44's gives ResourceNotFoundException 404), else 400.
+
+    >>> error_status("OperationNotPermittedException")
+    400
+    """
+    if code not in service_model().shape_names:
+        return 400
+    found = service_model().shape_for(code).metadata.get("error", {})
+    return int(found.get("httpStatusCode", 400))
+
+
+@functools.cache
 def builder_states() -> tuple[str, ...]:
     """Every ``ImageBuilderState`` of the installed model, in model order."""
     return tuple(getattr(service_model().shape_for("ImageBuilderState"), "enum", ()))

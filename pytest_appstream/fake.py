@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, cast
 
+import botocore
+
 from . import _assertions as assertions
 from . import _wire as wire
 from ._app_block_builders import AppBlockBuilder
@@ -293,81 +295,91 @@ class FakeAppStream:
         >>> FakeAppStream().images.add("golden", platform="AMAZON_LINUX2").visibility
         'PRIVATE'
         """
-        return cast(Images, self._collections["images"])
+        return cast(Images, self._collection("images"))
 
     @property
     def fleets(self) -> Collection[Fleet]:
         """The account's fleets: a live mapping of the fake's region, with the verbs of every
         kind."""
-        return cast(Collection[Fleet], self._collections["fleets"])
+        return cast(Collection[Fleet], self._collection("fleets"))
 
     @property
     def stacks(self) -> Collection[Stack]:
         """The account's stacks: a live mapping of the fake's region, with the verbs of every
         kind."""
-        return cast(Collection[Stack], self._collections["stacks"])
+        return cast(Collection[Stack], self._collection("stacks"))
 
     @property
     def users(self) -> Collection[User]:
         """The account's user pool users, by user name: a live mapping of the fake's region, with the verbs of every
         kind."""
-        return cast(Collection[User], self._collections["users"])
+        return cast(Collection[User], self._collection("users"))
 
     @property
     def sessions(self) -> Sessions:
         """The account's streaming sessions, by id: a live mapping of the fake's region, with the verbs of every
         kind."""
-        return cast(Sessions, self._collections["sessions"])
+        return cast(Sessions, self._collection("sessions"))
 
     @property
     def app_blocks(self) -> Collection[AppBlock]:
         """The account's app blocks: a live mapping of the fake's region, with the verbs of every
         kind."""
-        return cast(Collection[AppBlock], self._collections["app_blocks"])
+        return cast(Collection[AppBlock], self._collection("app_blocks"))
 
     @property
     def app_block_builders(self) -> Collection[AppBlockBuilder]:
         """The account's app block builders: a live mapping of the fake's region, with the verbs of every
         kind."""
-        return cast(Collection[AppBlockBuilder], self._collections["app_block_builders"])
+        return cast(Collection[AppBlockBuilder], self._collection("app_block_builders"))
 
     @property
     def applications(self) -> Collection[Application]:
         """The account's applications: a live mapping of the fake's region, with the verbs of every
         kind."""
-        return cast(Collection[Application], self._collections["applications"])
+        return cast(Collection[Application], self._collection("applications"))
 
     @property
     def entitlements(self) -> Collection[Entitlement]:
         """The account's entitlements: a live mapping of the fake's region, with the verbs of every
         kind."""
-        return cast(Collection[Entitlement], self._collections["entitlements"])
+        return cast(Collection[Entitlement], self._collection("entitlements"))
 
     @property
     def directory_configs(self) -> Collection[DirectoryConfig]:
         """The account's directory configs, by directory name: a live mapping of the fake's
         region, with the verbs of every kind."""
-        return cast(Collection[DirectoryConfig], self._collections["directory_configs"])
+        return cast(Collection[DirectoryConfig], self._collection("directory_configs"))
 
     @property
     def themes(self) -> Collection[Theme]:
         """The account's stack themes, by stack name: a live mapping of the fake's region, with the verbs of every
         kind."""
-        return cast(Collection[Theme], self._collections["themes"])
+        return cast(Collection[Theme], self._collection("themes"))
 
     @property
     def usage_report_subscriptions(self) -> Collection[UsageReportSubscription]:
-        """The account's usage report subscriptions: a live mapping of the fake's region, with the verbs of every
-        kind."""
-        return cast(
-            Collection[UsageReportSubscription], self._collections["usage_report_subscriptions"]
-        )
+        """The account's usage report subscriptions: a live mapping of the fake's region, with
+        the verbs of every kind."""
+        found = self._collection("usage_report_subscriptions")
+        return cast(Collection[UsageReportSubscription], found)
 
     @property
     def export_image_tasks(self) -> Collection[ExportImageTask]:
         """The account's image export tasks, by task id: a live mapping of the fake's region, with the verbs of every
         kind."""
-        return cast(Collection[ExportImageTask], self._collections["export_image_tasks"])
+        return cast(Collection[ExportImageTask], self._collection("export_image_tasks"))
+
+    def _collection(self, name: str) -> Collection[Any]:
+        """The collection ``name``, or a clear error when the installed model lacks its kind."""
+        __tracebackhide__ = True
+        found = self._collections.get(name)
+        if found is None:
+            raise AppStreamUsageError(
+                f"appstream.{name} needs a newer botocore: the installed botocore "
+                f"{botocore.__version__} has no model of these resources"
+            )
+        return found
 
     def builder(self, name: str, *, region: str | None = None) -> ImageBuilder:
         """The live builder ``name`` (a snapshot); a clear error lists the names there are.

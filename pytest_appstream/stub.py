@@ -50,6 +50,7 @@ from botocore.validate import validate_parameters
 from . import _wire as wire
 from ._errors import AppStreamUsageError, closest
 from ._faults import COMMON_ERRORS, DEFAULT_MESSAGES, label_of, names_in
+from ._model import error_status
 
 __all__ = ["ANY", "QueuedResponse", "Stubber"]
 
@@ -366,7 +367,13 @@ class Stubber:
         body = {"Error": {"Message": "", "Code": code}, "ResponseMetadata": {}}
         self._queue.append(
             QueuedResponse(
-                method, operation_name, _copy_tree(expected_params), 400, body, code, message_for
+                method,
+                operation_name,
+                _copy_tree(expected_params),
+                error_status(code),
+                body,
+                code,
+                message_for,
             )
         )
 

@@ -94,7 +94,7 @@ def check_response(operation: str, status: int, body: Any) -> None:
         else FAKE_ONLY_CODES
     )
     assert code in allowed, f"{operation} answered {code}, which its model does not list"
-    assert status == COMMON_ERRORS.get(code, 400), (code, status)
+    assert status == (COMMON_ERRORS.get(code) or model.error_status(code)), (code, status)
 
 
 def _epoch(value: object) -> float:

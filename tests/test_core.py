@@ -39,18 +39,21 @@ def test_stop_answers_stopping_with_a_model_valid_body(pytester: pytest.Pytester
     result.assert_outcomes(passed=1)
 
 
-def test_errors_are_the_modeled_exceptions_with_http_400(pytester: pytest.Pytester) -> None:
+def test_errors_are_the_modeled_exceptions_with_the_models_status(
+    pytester: pytest.Pytester,
+) -> None:
     result = run(
         pytester,
         """
         import pytest
         from botocore.exceptions import ClientError
-        from pytest_appstream._model import builder_states
+        from pytest_appstream._model import builder_states, error_status
 
         def test_unknown_name(appstream_client):
             with pytest.raises(appstream_client.exceptions.ResourceNotFoundException) as info:
                 appstream_client.stop_image_builder(Name="ghost")
-            assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+            status = info.value.response["ResponseMetadata"]["HTTPStatusCode"]
+            assert status == error_status("ResourceNotFoundException") in (400, 404)
             assert info.value.response["Error"]["Code"] == "ResourceNotFoundException"
             assert "ghost" in info.value.response["Error"]["Message"]
             assert isinstance(info.value, ClientError)

@@ -13,7 +13,12 @@ from botocore.exceptions import ClientError
 
 from pytest_appstream import AppStreamUsageError, FakeAppStream
 from pytest_appstream._faults import COMMON_ERRORS, FaultQueue, make_fault
-from pytest_appstream._model import botocore_session, modeled_errors, operation_names
+from pytest_appstream._model import (
+    botocore_session,
+    error_status,
+    modeled_errors,
+    operation_names,
+)
 
 
 def run(pytester: pytest.Pytester, source: str, *args: str) -> pytest.RunResult:
@@ -86,8 +91,8 @@ def test_default_messages_follow_aws_wording(fake: FakeAppStream) -> None:
         with pytest.raises(ClientError) as info:
             c.stop_image_builder(Name="a")
         assert info.value.response["Error"] == {"Code": code, "Message": message}
-        assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == COMMON_ERRORS.get(
-            code, 400
+        assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == (
+            COMMON_ERRORS.get(code) or error_status(code)
         )
 
 

@@ -11,6 +11,7 @@ from botocore.exceptions import WaiterError
 
 from pytest_appstream import AppStreamUsageError, FakeAppStream
 from pytest_appstream._fleets import FLEETS
+from pytest_appstream._model import error_status
 
 ACCOUNT = "123456789012"
 W22 = "AppStream-WinServer2022-06-12-2023"
@@ -22,7 +23,7 @@ def call(fake: FakeAppStream, operation: str, **params: Any) -> tuple[int, dict[
 
 def error(fake: FakeAppStream, operation: str, **params: Any) -> tuple[str, str]:
     status, body = call(fake, operation, **params)
-    assert status == 400, body
+    assert status == error_status(body["__type"]), body  # 400; ResourceNotFound: the model's
     return body["__type"], body["message"]
 
 

@@ -10,7 +10,13 @@ from botocore.client import BaseClient
 
 from pytest_appstream import AppStreamUsageError, FakeAppStream
 from pytest_appstream._images import PUBLIC_IMAGES, public_platform
-from pytest_appstream._model import botocore_session, fields_of, operation_names, shape
+from pytest_appstream._model import (
+    botocore_session,
+    error_status,
+    fields_of,
+    operation_names,
+    shape,
+)
 from pytest_appstream._seeding import default_platform
 
 #: The platforms of the installed model (an older botocore knows fewer).
@@ -41,7 +47,7 @@ def call(fake: FakeAppStream, operation: str, **params: Any) -> tuple[int, dict[
 
 def error(fake: FakeAppStream, operation: str, **params: Any) -> tuple[str, str]:
     status, body = call(fake, operation, **params)
-    assert status == 400, body
+    assert status == error_status(body["__type"]), body  # 400; ResourceNotFound: the model's
     return body["__type"], body["message"]
 
 

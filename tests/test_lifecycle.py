@@ -17,7 +17,13 @@ import pytest
 from pytest_appstream import AppStreamUsageError, FakeAppStream, Transition
 from pytest_appstream._errors import ServiceError
 from pytest_appstream._image_builders import ACTIONS, STABLE_STATES
-from pytest_appstream._model import builder_members, builder_states, modeled_errors, operation_names
+from pytest_appstream._model import (
+    builder_members,
+    builder_states,
+    error_status,
+    modeled_errors,
+    operation_names,
+)
 from pytest_appstream._operations import HANDLERS
 from pytest_appstream._validation import check_input, compiled, java
 
@@ -38,7 +44,7 @@ def ok(fake: FakeAppStream, operation: str, **params: Any) -> dict[str, Any]:
 
 def error(fake: FakeAppStream, operation: str, **params: Any) -> tuple[str, str]:
     status, body = call(fake, operation, **params)
-    assert status == 400, body
+    assert status == error_status(body["__type"]), body  # 400; ResourceNotFound: the model's
     return body["__type"], body["message"]
 
 

@@ -6,7 +6,9 @@ import pytest
 
 from pytest_appstream import FakeAppStream, _operations
 from pytest_appstream._image_builders import STABLE_STATES
-from pytest_appstream._model import builder_states
+from pytest_appstream._model import builder_states, error_status
+
+NOT_FOUND = error_status("ResourceNotFoundException")
 
 
 def stop(fake: FakeAppStream, name: str) -> tuple[int, dict]:
@@ -51,7 +53,7 @@ def test_the_stable_states_exist_in_the_model() -> None:
 def test_unknown_name_is_resource_not_found_naming_builder_and_account() -> None:
     fake = FakeAppStream(account_id="111122223333")
     status, body = stop(fake, "ghost")
-    assert status == 400
+    assert status == error_status("ResourceNotFoundException")  # the model's (404 in 1.44)
     assert body == {
         "__type": "ResourceNotFoundException",
         "message": "The image builder ghost for account 111122223333 does not exist.",
@@ -184,7 +186,7 @@ def test_describe_names_filter_and_unknown_name() -> None:
     fake.add_builder("b")
     assert [b["Name"] for b in describe(fake, Names=["b"])[1]["ImageBuilders"]] == ["b"]
     status, body = describe(fake, Names=["b", "zz"])
-    assert (status, body["__type"]) == (400, "ResourceNotFoundException") and "zz" in body[
+    assert (status, body["__type"]) == (NOT_FOUND, "ResourceNotFoundException") and "zz" in body[
         "message"
     ]
 

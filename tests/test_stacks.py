@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from pytest_appstream import AppStreamUsageError, FakeAppStream
-from pytest_appstream._model import shape
+from pytest_appstream._model import error_status, shape
 
 ACCOUNT = "123456789012"
 ACTIONS = tuple(getattr(shape("Action"), "enum", ()))
@@ -20,7 +20,7 @@ def call(fake: FakeAppStream, operation: str, **params: Any) -> tuple[int, dict[
 
 def error(fake: FakeAppStream, operation: str, **params: Any) -> tuple[str, str]:
     status, body = call(fake, operation, **params)
-    assert status == 400, body
+    assert status == error_status(body["__type"]), body  # 400; ResourceNotFound: the model's
     return body["__type"], body["message"]
 
 

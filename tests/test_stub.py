@@ -23,6 +23,7 @@ from botocore.exceptions import (
 
 import pytest_appstream
 from pytest_appstream import ANY, FakeAppStream, Stubber
+from pytest_appstream._model import error_status
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "stubber.md"
 
@@ -279,7 +280,9 @@ def test_helper_messages_name_the_builder_and_the_fakes_account(client: BaseClie
         "Message": "The image builder ghost for account 111122223333 does not exist.",
     }
     metadata = response["ResponseMetadata"]
-    assert metadata["HTTPStatusCode"] == 400 and metadata["RetryAttempts"] == 0
+    assert metadata["HTTPStatusCode"] == error_status("ResourceNotFoundException")
+    assert metadata["RetryAttempts"] == 0
+    assert busy.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert metadata["HTTPHeaders"]["x-amzn-requestid"] == metadata["RequestId"]
     assert metadata["HTTPHeaders"]["date"].endswith(" GMT")
     assert busy.value.response["Error"]["Message"] == "custom"

@@ -310,7 +310,7 @@ def check_answer(
     if code is None:
         return
     assert code in allowed(operation), f"{operation} answered {code}: {message}"
-    assert status == COMMON_ERRORS.get(code, 400), (code, status, message)
+    assert status == (COMMON_ERRORS.get(code) or model.error_status(code)), (code, status, message)
     assert message, code
     if code == "ValidationException":
         assert AWS_VALIDATION.match(message) or message.startswith("Invalid NextToken: "), (
