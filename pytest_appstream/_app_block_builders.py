@@ -12,10 +12,7 @@ then on. It is deleted at once, from ``STOPPED``, once it has no app block.
 
 from __future__ import annotations
 
-import base64
 import datetime
-import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -44,7 +41,6 @@ from ._seeding import (
     check_fields,
     check_name,
     check_state,
-    partition,
     show,
 )
 from ._service import (
@@ -61,6 +57,7 @@ from ._service import (
     poll,
     read,
     refusal,
+    streaming_url,
 )
 from ._validation import message, problem
 
@@ -566,23 +563,14 @@ def create_app_block_builder_streaming_url(ctx: Context, params: Params) -> Resp
 
 
 def _streaming_url(ctx: Context, name: str, expires: datetime.datetime) -> str:
-    """A plausible, deterministic streaming URL (real ones carry a signed, opaque token)."""
-    token = json.dumps(
-        {
-            "type": "APP_BLOCK_BUILDER",
-            "expires": int(expires.timestamp()),
-            "awsAccountId": ctx.account,
-            "appBlockBuilderName": name,
-        },
-        separators=(",", ":"),
-    ).encode()
-    parameters = base64.urlsafe_b64encode(token).decode().rstrip("=")
-    signature = hashlib.sha256(token).hexdigest()
-    domain = "amazonaws.com.cn" if partition(ctx.region) == "aws-cn" else "aws.amazon.com"
-    return (
-        f"https://appstream2.{ctx.region}.{domain}/authenticate"
-        f"?parameters={parameters}&signature={signature}"
-    )
+    """A streaming URL of the app block builder ``name``, valid until ``expires``."""
+    token = {
+        "type": "APP_BLOCK_BUILDER",
+        "expires": int(expires.timestamp()),
+        "awsAccountId": ctx.account,
+        "appBlockBuilderName": name,
+    }
+    return streaming_url(ctx.region, token)
 
 
 #: The operations of this module, by AWS name.

@@ -6,11 +6,8 @@
 
 from __future__ import annotations
 
-import base64
 import copy
 import datetime
-import hashlib
-import json
 from typing import Any
 
 from botocore import xform_name
@@ -20,7 +17,7 @@ from ._errors import AppStreamUsageError, ServiceError
 from ._kinds import Action, Kind, register
 from ._model import ImageBuilder, builder_members
 from ._registry import Entry
-from ._seeding import agent_fields, build_builder, partition
+from ._seeding import agent_fields, build_builder
 from ._service import (
     Context,
     Handler,
@@ -35,6 +32,7 @@ from ._service import (
     poll,
     read,
     refusal,
+    streaming_url,
 )
 from ._validation import message, problem
 
@@ -201,27 +199,18 @@ def create_image_builder_streaming_url(ctx: Context, params: Params) -> Response
             "The image builder must be in a RUNNING state to connect.",
         )
     expires = ctx.clock.now() + datetime.timedelta(seconds=validity)
-    return {"StreamingURL": streaming_url(ctx, name, expires), "Expires": expires}
+    return {"StreamingURL": builder_url(ctx, name, expires), "Expires": expires}
 
 
-def streaming_url(ctx: Context, name: str, expires: datetime.datetime) -> str:
-    """A plausible, deterministic streaming URL (real ones carry a signed, opaque token)."""
-    token = json.dumps(
-        {
-            "type": "IMAGE_BUILDER",
-            "expires": int(expires.timestamp()),
-            "awsAccountId": ctx.account,
-            "imageBuilderName": name,
-        },
-        separators=(",", ":"),
-    ).encode()
-    parameters = base64.urlsafe_b64encode(token).decode().rstrip("=")
-    signature = hashlib.sha256(token).hexdigest()
-    domain = "amazonaws.com.cn" if partition(ctx.region) == "aws-cn" else "aws.amazon.com"
-    return (
-        f"https://appstream2.{ctx.region}.{domain}/authenticate"
-        f"?parameters={parameters}&signature={signature}"
-    )
+def builder_url(ctx: Context, name: str, expires: datetime.datetime) -> str:
+    """A streaming URL of the image builder ``name``, valid until ``expires``."""
+    token = {
+        "type": "IMAGE_BUILDER",
+        "expires": int(expires.timestamp()),
+        "awsAccountId": ctx.account,
+        "imageBuilderName": name,
+    }
+    return streaming_url(ctx.region, token)
 
 
 def describe_image_builders(ctx: Context, params: Params) -> Response:

@@ -16,7 +16,8 @@ import base64
 import binascii
 import hashlib
 import hmac
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -158,6 +159,20 @@ def act(ctx: Context, of: Kind, operation: str, name: str, **changes: Any) -> En
     )
     entry.pending = None if action.via == action.to else ctx.pending(of, action.via, action.to)
     return entry
+
+
+def streaming_url(region: str, token: Mapping[str, Any]) -> str:
+    """AWS's form of a streaming URL, ``https://appstream2.<region>.aws.amazon.com/authenticate
+    ?parameters=...``, carrying ``token``: deterministic (real ones carry a signed, opaque token).
+    """
+    data = json.dumps(token, separators=(",", ":")).encode()
+    parameters = base64.urlsafe_b64encode(data).decode().rstrip("=")
+    signature = hashlib.sha256(data).hexdigest()
+    domain = "amazonaws.com.cn" if region.startswith("cn-") else "aws.amazon.com"
+    return (
+        f"https://appstream2.{region}.{domain}/authenticate"
+        f"?parameters={parameters}&signature={signature}"
+    )
 
 
 # -- pages --------------------------------------------------------------------------------------

@@ -9,11 +9,9 @@ associated with it is kept in its entry's ``data["fleets"]`` (a list of at most 
 
 from __future__ import annotations
 
-import base64
 import copy
 import datetime
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -39,6 +37,7 @@ from ._service import (
     paged,
     read,
     remove,
+    streaming_url,
 )
 from ._validation import message, problem
 
@@ -488,19 +487,6 @@ def create_streaming_url(ctx: Context, params: Params) -> Response:
         **({"sessionContext": params["SessionContext"]} if "SessionContext" in params else {}),
     }
     return {"StreamingURL": streaming_url(ctx.region, token), "Expires": expires}
-
-
-def streaming_url(region: str, token: Mapping[str, Any]) -> str:
-    """AWS's form of a streaming URL, ``https://appstream2.<region>.aws.amazon.com/authenticate
-    ?parameters=...``: deterministic (real ones carry a signed, opaque token)."""
-    data = json.dumps(token, separators=(",", ":"), sort_keys=True).encode()
-    parameters = base64.urlsafe_b64encode(data).decode().rstrip("=")
-    signature = hashlib.sha256(data).hexdigest()
-    domain = "amazonaws.com.cn" if partition(region) == "aws-cn" else "aws.amazon.com"
-    return (
-        f"https://appstream2.{region}.{domain}/authenticate"
-        f"?parameters={parameters}&signature={signature}"
-    )
 
 
 #: The operations of this module, by AWS name.
