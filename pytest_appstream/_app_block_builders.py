@@ -49,6 +49,7 @@ from ._service import (
     Params,
     Response,
     act,
+    expiry,
     find,
     indexed_page,
     named_page,
@@ -531,26 +532,14 @@ def describe_app_block_builder_app_block_associations(ctx: Context, params: Para
     return paged({"AppBlockBuilderAppBlockAssociations": page} if page else {}, token)
 
 
-#: CreateAppBlockBuilderStreamingURL ``Validity`` in seconds: default and bounds (the model).
+#: CreateAppBlockBuilderStreamingURL ``Validity`` in seconds, by default (the model).
 DEFAULT_VALIDITY = 3600
-VALIDITY_RANGE = (1, 604800)
 
 
 def create_app_block_builder_streaming_url(ctx: Context, params: Params) -> Response:
     """CreateAppBlockBuilderStreamingURL: ``RUNNING`` only; ``Validity`` 1-604800 s (3600)."""
     name = params["AppBlockBuilderName"]
-    validity = params.get("Validity", DEFAULT_VALIDITY)
-    low, high = VALIDITY_RANGE
-    if not low <= validity <= high:
-        bound = (
-            f"less than or equal to {high}"
-            if validity > high
-            else f"greater than or equal to {low}"
-        )
-        raise ServiceError(
-            "ValidationException",
-            message([problem(validity, "validity", f"Member must have value {bound}")]),
-        )
+    expires = expiry(ctx, params, DEFAULT_VALIDITY)
     entry = read(ctx, APP_BLOCK_BUILDERS, name)
     if entry.state != "RUNNING":
         raise ServiceError(  # no ConcurrentModification in this operation's model
@@ -558,7 +547,6 @@ def create_app_block_builder_streaming_url(ctx: Context, params: Params) -> Resp
             f"The app block builder {name} for account {ctx.account} is {entry.state}. "
             "The app block builder must be in a RUNNING state to connect.",
         )
-    expires = ctx.clock.now() + datetime.timedelta(seconds=validity)
     return {"StreamingURL": _streaming_url(ctx, name, expires), "Expires": expires}
 
 

@@ -24,6 +24,7 @@ from ._service import (
     Params,
     Response,
     act,
+    expiry,
     find,
     indexed_page,
     named_page,
@@ -34,7 +35,6 @@ from ._service import (
     refusal,
     streaming_url,
 )
-from ._validation import message, problem
 
 #: The states in which an image builder waits for an action; every other state of the model is an
 #: in-between state, in which every action answers ConcurrentModificationException.
@@ -100,9 +100,8 @@ IMAGE_BUILDERS = register(
     )
 )
 
-#: CreateImageBuilderStreamingURL ``Validity`` in seconds: default and bounds (API reference).
+#: CreateImageBuilderStreamingURL ``Validity`` in seconds, by default (API reference).
 DEFAULT_VALIDITY = 3600
-VALIDITY_RANGE = (1, 604800)
 
 
 def create_image_builder(ctx: Context, params: Params) -> Response:
@@ -178,18 +177,7 @@ def delete_image_builder(ctx: Context, params: Params) -> Response:
 def create_image_builder_streaming_url(ctx: Context, params: Params) -> Response:
     """CreateImageBuilderStreamingURL: RUNNING only; ``Validity`` 1-604800 s (default 3600)."""
     name = params["Name"]
-    validity = params.get("Validity", DEFAULT_VALIDITY)
-    low, high = VALIDITY_RANGE
-    if not low <= validity <= high:
-        bound = (
-            f"less than or equal to {high}"
-            if validity > high
-            else f"greater than or equal to {low}"
-        )
-        raise ServiceError(
-            "ValidationException",
-            message([problem(validity, "validity", f"Member must have value {bound}")]),
-        )
+    expires = expiry(ctx, params, DEFAULT_VALIDITY)
     entry = read(ctx, IMAGE_BUILDERS, name)
     state = entry.state
     if state != "RUNNING":
@@ -198,7 +186,6 @@ def create_image_builder_streaming_url(ctx: Context, params: Params) -> Response
             f"The image builder {name} for account {ctx.account} is {state}. "
             "The image builder must be in a RUNNING state to connect.",
         )
-    expires = ctx.clock.now() + datetime.timedelta(seconds=validity)
     return {"StreamingURL": builder_url(ctx, name, expires), "Expires": expires}
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime
 import hashlib
 import hmac
 import json
@@ -159,6 +160,29 @@ def act(ctx: Context, of: Kind, operation: str, name: str, **changes: Any) -> En
     )
     entry.pending = None if action.via == action.to else ctx.pending(of, action.via, action.to)
     return entry
+
+
+#: ``Validity`` of a streaming URL, in seconds: its bounds (the models').
+VALIDITY_RANGE = (1, 604800)
+
+
+def expiry(ctx: Context, params: Params, default: int) -> datetime.datetime:
+    """When a streaming URL a call asks for expires: ``Validity`` seconds (``default`` without
+    one) from now on the fake's clock; out of :data:`VALIDITY_RANGE` is AWS's ValidationException.
+    """
+    validity: int = params.get("Validity", default)
+    low, high = VALIDITY_RANGE
+    if not low <= validity <= high:
+        bound = (
+            f"less than or equal to {high}"
+            if validity > high
+            else f"greater than or equal to {low}"
+        )
+        raise ServiceError(
+            "ValidationException",
+            message([problem(validity, "validity", f"Member must have value {bound}")]),
+        )
+    return ctx.clock.now() + datetime.timedelta(seconds=validity)
 
 
 def streaming_url(region: str, token: Mapping[str, Any]) -> str:

@@ -30,6 +30,7 @@ from ._service import (
     Handler,
     Params,
     Response,
+    expiry,
     find,
     indexed_page,
     named_page,
@@ -39,7 +40,6 @@ from ._service import (
     remove,
     streaming_url,
 )
-from ._validation import message, problem
 
 
 @attrs.frozen(kw_only=True)
@@ -429,9 +429,8 @@ def disassociate_fleet(ctx: Context, params: Params) -> Response:
     return {}
 
 
-#: CreateStreamingURL ``Validity`` in seconds: default and bounds (API reference).
+#: CreateStreamingURL ``Validity`` in seconds, by default (API reference).
 DEFAULT_VALIDITY = 60
-VALIDITY_RANGE = (1, 604800)
 
 
 def streamable(ctx: Context, stack_name: str, fleet_name: str) -> tuple[Entry, Entry]:
@@ -462,20 +461,8 @@ def streamable(ctx: Context, stack_name: str, fleet_name: str) -> tuple[Entry, E
 def create_streaming_url(ctx: Context, params: Params) -> Response:
     """CreateStreamingURL: a URL for a user of a stack's RUNNING, non-domain-joined fleet;
     ``Validity`` 1-604800 s (default 60); ``Expires`` from the fake's clock."""
-    validity = params.get("Validity", DEFAULT_VALIDITY)
-    low, high = VALIDITY_RANGE
-    if not low <= validity <= high:
-        bound = (
-            f"less than or equal to {high}"
-            if validity > high
-            else f"greater than or equal to {low}"
-        )
-        raise ServiceError(
-            "ValidationException",
-            message([problem(validity, "validity", f"Member must have value {bound}")]),
-        )
+    expires = expiry(ctx, params, DEFAULT_VALIDITY)
     stack, fleet = streamable(ctx, params["StackName"], params["FleetName"])
-    expires = ctx.clock.now() + datetime.timedelta(seconds=validity)
     token = {
         "type": "END_USER",
         "expires": int(expires.timestamp()),
