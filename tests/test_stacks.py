@@ -8,10 +8,19 @@ from typing import Any
 import pytest
 
 from pytest_appstream import AppStreamUsageError, FakeAppStream
-from pytest_appstream._model import error_status, shape
+from pytest_appstream._model import error_status, members_of, operation_names, shape
 
 ACCOUNT = "123456789012"
 ACTIONS = tuple(getattr(shape("Action"), "enum", ()))
+#: An older botocore's ``UserSetting`` (1.34) has no ``MaximumLength``: no clipboard limit.
+HAS_MAXIMUM_LENGTH = "MaximumLength" in members_of("UserSetting")
+needs_maximum_length = pytest.mark.skipif(
+    not HAS_MAXIMUM_LENGTH, reason="this botocore's model lacks UserSetting.MaximumLength"
+)
+needs_themes = pytest.mark.skipif(
+    "CreateThemeForStack" not in operation_names(),
+    reason="this botocore's model lacks the Theme shape and the theme operations",
+)
 
 
 def call(fake: FakeAppStream, operation: str, **params: Any) -> tuple[int, dict[str, Any]]:
@@ -63,7 +72,8 @@ def test_a_seeded_stack_has_awss_defaults(appstream: FakeAppStream, appstream_cl
     assert [s["Action"] for s in stack["UserSettings"]] == list(ACTIONS)
     assert {s["Permission"] for s in stack["UserSettings"]} == {"ENABLED"}
     clipboard = [s for s in stack["UserSettings"] if s["Action"].startswith("CLIPBOARD_COPY_")]
-    assert clipboard and all(s.get("MaximumLength") == 20971520 for s in clipboard)
+    limit = 20971520 if HAS_MAXIMUM_LENGTH else None  # a model without the member: no limit
+    assert clipboard and all(s.get("MaximumLength") == limit for s in clipboard)
     others = [s for s in stack["UserSettings"] if not s["Action"].startswith("CLIPBOARD")]
     assert all("MaximumLength" not in s for s in others)
 
@@ -140,16 +150,12 @@ def test_describe_stacks_pages_with_next_token(appstream: FakeAppStream) -> None
 def test_create_stack_answers_awss_defaults_and_the_settings_asked_for(
     appstream: FakeAppStream, appstream_client: Any
 ) -> None:
+    clipboard = {"Action": "CLIPBOARD_COPY_TO_LOCAL_DEVICE", "Permission": "ENABLED"}
+    if HAS_MAXIMUM_LENGTH:  # an older botocore's client refuses the member its model lacks
+        clipboard["MaximumLength"] = 5
     stack = appstream_client.create_stack(
         Name="s",
-        UserSettings=[
-            {"Action": "FILE_UPLOAD", "Permission": "DISABLED"},
-            {
-                "Action": "CLIPBOARD_COPY_TO_LOCAL_DEVICE",
-                "Permission": "ENABLED",
-                "MaximumLength": 5,
-            },
-        ],
+        UserSettings=[{"Action": "FILE_UPLOAD", "Permission": "DISABLED"}, clipboard],
         ApplicationSettings={"Enabled": True, "SettingsGroup": "office"},
         Tags={"team": "a"},
     )["Stack"]
@@ -157,8 +163,12 @@ def test_create_stack_answers_awss_defaults_and_the_settings_asked_for(
     settings = {s["Action"]: s for s in stack["UserSettings"]}
     assert list(settings) == list(ACTIONS)  # every action, in the model's order
     assert settings["FILE_UPLOAD"] == {"Action": "FILE_UPLOAD", "Permission": "DISABLED"}
-    assert settings["CLIPBOARD_COPY_TO_LOCAL_DEVICE"]["MaximumLength"] == 5
-    assert settings["CLIPBOARD_COPY_FROM_LOCAL_DEVICE"]["MaximumLength"] == 20971520
+    assert settings["CLIPBOARD_COPY_TO_LOCAL_DEVICE"] == {**clipboard}
+    if HAS_MAXIMUM_LENGTH:
+        assert settings["CLIPBOARD_COPY_TO_LOCAL_DEVICE"]["MaximumLength"] == 5
+        assert settings["CLIPBOARD_COPY_FROM_LOCAL_DEVICE"]["MaximumLength"] == 20971520
+    else:
+        assert "MaximumLength" not in settings["CLIPBOARD_COPY_FROM_LOCAL_DEVICE"]
     assert settings["FILE_DOWNLOAD"]["Permission"] == "ENABLED"
     assert stack["ApplicationSettings"]["S3BucketName"].startswith(
         f"appstream-app-settings-us-east-1-{ACCOUNT}-"
@@ -174,15 +184,16 @@ def test_create_stack_answers_awss_defaults_and_the_settings_asked_for(
     ("params", "code"),
     [
         ({"Name": "taken"}, "ResourceAlreadyExistsException"),
-        (
+        pytest.param(
             {
                 "UserSettings": [
                     {"Action": "FILE_UPLOAD", "Permission": "ENABLED", "MaximumLength": 9}
                 ]
             },
             "InvalidParameterCombinationException",
+            marks=needs_maximum_length,
         ),
-        (
+        pytest.param(
             {
                 "UserSettings": [
                     {
@@ -193,6 +204,7 @@ def test_create_stack_answers_awss_defaults_and_the_settings_asked_for(
                 ]
             },
             "InvalidParameterCombinationException",
+            marks=needs_maximum_length,
         ),
         (
             {
@@ -420,6 +432,7 @@ def test_validity_out_of_range_is_a_validation_error(validity: int) -> None:
     assert code == "ValidationException" and f"Value '{validity}' at 'validity'" in message
 
 
+@needs_themes
 def test_deleting_a_stack_deletes_its_entitlements_and_theme(
     appstream: FakeAppStream, appstream_client: Any
 ) -> None:

@@ -46,6 +46,8 @@ from hypothesis.stateful import (
 )
 
 from pytest_appstream import AppStreamUsageError, FakeAppStream, Transition
+from pytest_appstream._model import shape
+from pytest_appstream._seeding import default_platform
 from tests.test_state_machine_kinds import (
     ACCOUNT,
     HOME,
@@ -64,10 +66,17 @@ FLEET_SETTINGS = settings(
 FLEET_NAMES = ("f1", "f2", "f3")
 STACK_NAMES = ("s1", "s2")
 USER_NAMES = ("ann@example.com", "bob@example.com")
+#: Another platform than AWS's public image's: WINDOWS_SERVER_2022, or where an older botocore's
+#: model lacks it (1.34), WINDOWS_SERVER_2016.
+OTHER_PLATFORM = (
+    "WINDOWS_SERVER_2022"
+    if "WINDOWS_SERVER_2022" in getattr(shape("PlatformType"), "enum", ())
+    else "WINDOWS_SERVER_2016"
+)
 #: The account's images: name -> (seeded state, platform). ``img1`` is of another platform than
 #: AWS's public image (WINDOWS_SERVER_2019), ``img3`` of the same one; ``img2`` FAILED.
 OWN = {
-    "img1": ("AVAILABLE", "WINDOWS_SERVER_2022"),
+    "img1": ("AVAILABLE", OTHER_PLATFORM),
     "img2": ("FAILED", "WINDOWS_SERVER_2019"),
     "img3": ("AVAILABLE", "WINDOWS_SERVER_2019"),
 }
@@ -388,9 +397,17 @@ class FleetsAndStacks(Driven, RuleBasedStateMachine):
             world.seeds[("images", name)] = state
             world.histories[("images", name)] = []
         if fleet is not None:
-            self.fake.fleets.add("f1", state="RUNNING", image_name=fleet, display_name="f1")
             error, image_arn, platform = world.image(fleet)
             assert error is None
+            # Seeding does not read an account image's platform: a fleet seeded on one gets the
+            # default platform (WINDOWS_SERVER_2022, img1's with this botocore); a model lacking
+            # it (1.34) seeds img1 as WINDOWS_SERVER_2016, so the fleet says so itself.
+            given = (
+                {} if platform in (default_platform(), PUBLIC_PLATFORM) else {"platform": platform}
+            )
+            self.fake.fleets.add(
+                "f1", state="RUNNING", image_name=fleet, display_name="f1", **given
+            )
             world.fleets["f1"] = FleetRes(
                 "RUNNING",
                 image_name=fleet,

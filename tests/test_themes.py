@@ -8,7 +8,17 @@ from typing import Any
 import pytest
 
 from pytest_appstream import AppStreamUsageError, FakeAppStream
+from pytest_appstream._model import operation_names
 from pytest_appstream._themes import theme_url
+
+#: An older botocore's model (1.34) has no Theme shape and no theme operations: the fake
+#: registers no themes then (``appstream.themes`` says a newer botocore is needed).
+HAS_THEMES = "CreateThemeForStack" in operation_names()
+needs_themes = pytest.mark.skipif(
+    not HAS_THEMES,
+    reason="this botocore's model lacks the Theme shape and the CreateThemeForStack, "
+    "DescribeThemeForStack, UpdateThemeForStack and DeleteThemeForStack operations",
+)
 
 ACCOUNT = "123456789012"
 LOGO = {"S3Bucket": "branding", "S3Key": "logo.png"}
@@ -29,6 +39,7 @@ def error(info: pytest.ExceptionInfo[Any]) -> tuple[str, str]:
     return found["Code"], found["Message"]
 
 
+@needs_themes
 @pytest.mark.appstream(now="2026-05-01T09:00:00Z")
 def test_a_stack_gets_one_theme(appstream: FakeAppStream, appstream_client: Any) -> None:
     appstream_client.create_stack(Name="s")
@@ -55,6 +66,7 @@ def test_a_stack_gets_one_theme(appstream: FakeAppStream, appstream_client: Any)
     appstream.themes.assert_transitions("s", ["ENABLED"])
 
 
+@needs_themes
 def test_a_theme_needs_its_stack(appstream: FakeAppStream, appstream_client: Any) -> None:
     with pytest.raises(appstream_client.exceptions.ResourceNotFoundException) as info:
         create(appstream_client, "nope")
@@ -71,6 +83,7 @@ def test_a_theme_needs_its_stack(appstream: FakeAppStream, appstream_client: Any
     assert list(appstream.themes) == []
 
 
+@needs_themes
 def test_update_disables_and_changes_at_once(
     appstream: FakeAppStream, appstream_client: Any
 ) -> None:
@@ -96,6 +109,7 @@ def test_update_disables_and_changes_at_once(
     appstream.themes.assert_transitions("s", ["ENABLED", "DISABLED", "ENABLED"])
 
 
+@needs_themes
 def test_delete_leaves_the_stack(appstream: FakeAppStream, appstream_client: Any) -> None:
     appstream_client.create_stack(Name="s")
     create(appstream_client)
@@ -107,6 +121,7 @@ def test_delete_leaves_the_stack(appstream: FakeAppStream, appstream_client: Any
     assert list(appstream.themes) == ["s"]
 
 
+@needs_themes
 def test_a_theme_goes_with_its_stack(appstream: FakeAppStream, appstream_client: Any) -> None:
     appstream_client.create_stack(Name="s")
     create(appstream_client)
@@ -121,6 +136,7 @@ def test_a_theme_goes_with_its_stack(appstream: FakeAppStream, appstream_client:
     create(appstream_client)
 
 
+@needs_themes
 def test_seeding_needs_the_stack(appstream: FakeAppStream, appstream_client: Any) -> None:
     with pytest.raises(AppStreamUsageError, match="names no stack in 123456789012/us-east-1"):
         appstream.themes.add("s")
@@ -143,6 +159,7 @@ def test_seeding_needs_the_stack(appstream: FakeAppStream, appstream_client: Any
         appstream.themes.add("no spaces")
 
 
+@needs_themes
 def test_data_files_seed_stacks_before_their_themes(pytester: pytest.Pytester) -> None:
     pytester.makefile(
         ".json",
@@ -161,3 +178,10 @@ def test_data_files_seed_stacks_before_their_themes(pytester: pytest.Pytester) -
         """
     )
     pytester.runpytest_inprocess("-p", "no:randomly").assert_outcomes(passed=1)
+
+
+@pytest.mark.skipif(HAS_THEMES, reason="this botocore's model has themes")
+def test_without_a_theme_model_themes_need_a_newer_botocore(appstream: FakeAppStream) -> None:
+    appstream.stacks.add("s")
+    with pytest.raises(AppStreamUsageError, match=r"appstream\.themes needs a newer botocore"):
+        appstream.themes.add("s")
