@@ -203,17 +203,24 @@ class Record:
         return _own_fields(cls)
 
     def wire_items(self) -> dict[str, Any]:
-        """The wire members that are set, sharing nested values (the fake's fast path)."""
-        plan = _PLANS.get(type(self))
-        if plan is None:
-            plan = _PLANS[type(self)] = _plan(type(self))
-        extra = self.extra
-        out: dict[str, Any] = {}
-        for field, member in plan:
-            value = getattr(self, field) if field else extra.get(member)
-            if value is not None:
-                out[member] = value
-        return out
+        """The wire members that are set, sharing nested values (the fake's fast path).
+
+        A record never changes (a change is a new record), so its members are gathered once and
+        kept beside it; each call answers a new top-level dict.
+        """
+        cached: dict[str, Any] | None = self.__dict__.get("_wire")
+        if cached is None:
+            plan = _PLANS.get(type(self))
+            if plan is None:
+                plan = _PLANS[type(self)] = _plan(type(self))
+            extra = self.extra
+            cached = {}
+            for field, member in plan:
+                value = getattr(self, field) if field else extra.get(member)
+                if value is not None:
+                    cached[member] = value
+            self.__dict__["_wire"] = cached
+        return dict(cached)
 
     def to_response(self) -> dict[str, Any]:
         """The record as botocore returns it (an item of the Describe call's list), a deep copy."""

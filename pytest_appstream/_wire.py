@@ -140,7 +140,8 @@ def answer(
     target = _text(headers.get("X-Amz-Target"))
     operation = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
     try:
-        params = json.loads(body or b"{}")
+        text = body.decode() if isinstance(body, bytes) else body  # UTF-8, as AWS requires
+        params = json.loads(text or "{}")
         if not isinstance(params, dict):
             raise ValueError("the body of a JSON 1.1 request is an object")
     except (ValueError, RecursionError):  # RecursionError: a body nested too deeply to parse

@@ -95,7 +95,9 @@ class FakeAppStream:
         self.clock = Clock(now)
         self.registry = Registry()
         self.faults = FaultQueue()
-        self._calls: list[Call] = []
+        #: Every call answered, as Call's arguments (a Call is made when a test reads them).
+        self._calls: list[tuple[str, dict[str, Any], str | None, str, str]] = []
+        self._made_calls: list[Call] = []
         #: Tracebacks of calls the fake itself failed on (answered ``InternalFailure``); the
         #: ``appstream`` fixture fails the test with them.
         self._internal_errors: list[str] = []
@@ -153,7 +155,7 @@ class FakeAppStream:
                     raise _unimplemented(operation)
                 body = handler(ctx, check_input(operation, params))
             except ServiceError as error:
-                self._calls.append(Call(operation, params, error.code, ctx.region, ctx.account))
+                self._calls.append((operation, params, error.code, ctx.region, ctx.account))
                 return error.status, {"__type": error.code, "message": error.message}
             except AppStreamUsageError:  # the test's own mistake (a when= predicate): to the test
                 raise
@@ -163,11 +165,9 @@ class FakeAppStream:
                 self._internal_errors.append(
                     f"{operation} {params!r} raised:\n{traceback.format_exc()}"
                 )
-                self._calls.append(
-                    Call(operation, params, "InternalFailure", ctx.region, ctx.account)
-                )
+                self._calls.append((operation, params, "InternalFailure", ctx.region, ctx.account))
                 return 500, {"__type": "InternalFailure", "message": INTERNAL_FAILURE_MESSAGE}
-            self._calls.append(Call(operation, params, None, ctx.region, ctx.account))
+            self._calls.append((operation, params, None, ctx.region, ctx.account))
             return 200, body
 
     def _next_request_id(self) -> str:
@@ -403,7 +403,9 @@ class FakeAppStream:
     def calls(self) -> list[Call]:
         """Every AppStream call answered, in order (a copy)."""
         with self.registry.lock:
-            return list(self._calls)
+            made = self._made_calls
+            made.extend(Call(*raw) for raw in self._calls[len(made) :])
+            return list(made)
 
     # -- driving state -------------------------------------------------------------------------
 
