@@ -207,9 +207,8 @@ def build_fleet(
     elif given_name is not None or given_arn is not None:
         image_name, arn = _image_of(region, account_id, given_name, given_arn)
         values.update(image_name=image_name, image_arn=arn)
-        platform = platform or (
-            _images.public_platform(image_name) or platform_of_image(arn) or default_platform()
-        )
+        # the account's own image: its platform, once it is seeded (_seeded)
+        platform = platform or _images.public_platform(image_name) or platform_of_image(arn)
     else:
         platform = platform or default_platform()
         arn = base_image_arn(region, platform)
@@ -249,10 +248,22 @@ FLEETS = register(
 
 
 def _seeded(ctx: Context, entry: Entry) -> None:
-    """A seeded fleet's image exists (seeding states a world), as a seeded builder's does."""
-    arn = getattr(entry.record, "image_arn", None)
-    if arn:
-        _images.ensure(ctx, arn, getattr(entry.record, "platform", None))
+    """A seeded fleet's image exists (seeding states a world), as a seeded builder's does; a
+    fleet of the account's own image has that image's platform (the default one for an image
+    made for it)."""
+    record: Any = entry.record
+    if record.image_arn:
+        if record.platform is None:
+            image = _images.by_arn(ctx, record.image_arn)
+            platform = getattr(image.record, "platform", None) if image is not None else None
+            ctx.registry.update(
+                ctx.account,
+                ctx.region,
+                entry.name,
+                FLEETS.collection,
+                platform=platform or default_platform(),
+            )
+        _images.ensure(ctx, record.image_arn, getattr(entry.record, "platform", None))
 
 
 # -- capacity ------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from ._errors import AppStreamUsageError, ServiceError
 from ._kinds import Action, Kind, register
 from ._model import ImageBuilder, builder_members
 from ._registry import Entry
-from ._seeding import agent_fields, build_builder
+from ._seeding import agent_fields, build_builder, default_platform
 from ._service import (
     Context,
     Handler,
@@ -90,15 +90,31 @@ IMAGE_BUILDERS = register(
         build=build_builder,
         create_operation="CreateImageBuilder",
         verbs="appstream",
-        on_seed=lambda ctx, entry, **_: _images.ensure(
-            ctx, entry.record.image_arn, entry.record.platform
-        ),
+        on_seed=lambda ctx, entry, **_: _seeded(ctx, entry),
         on_advance=lambda entry: finish_deployment(entry, now=True),
         marker_help="seed one AppStream image builder (fields: snake_case ImageBuilder members, "
         "nested values in wire form)",
         order=1,
     )
 )
+
+
+def _seeded(ctx: Context, entry: Entry) -> None:
+    """A seeded builder's image exists (seeding states a world); a builder of the account's own
+    image has that image's platform (the default one for an image made for it)."""
+    record: Any = entry.record
+    if record.platform is None:
+        image = _images.by_arn(ctx, record.image_arn)
+        platform = getattr(image.record, "platform", None) if image is not None else None
+        ctx.registry.update(
+            ctx.account,
+            ctx.region,
+            entry.name,
+            IMAGE_BUILDERS.collection,
+            platform=platform or default_platform(),
+        )
+    _images.ensure(ctx, record.image_arn, getattr(entry.record, "platform", None))
+
 
 #: CreateImageBuilderStreamingURL ``Validity`` in seconds, by default (API reference).
 DEFAULT_VALIDITY = 3600

@@ -429,18 +429,21 @@ def build_builder(
 
     ``index`` (the count of builders seeded before it) makes ``CreatedTime`` deterministic. The
     platform follows a given ``image_arn`` of an AWS base image, and the image follows a given
-    ``platform``.
+    ``platform``; of another image, it is left for seeding to take from that image.
     """
     checked_name = check_name(name)
     checked_state = check_state(state)
     snake = {xform_name(member): value for member, value in check_fields(fields).items()}
     platform = snake.get("platform")
+    given_image = snake.get("image_arn")
+    own_image = platform is None and given_image and not platform_of_image(given_image)
     if platform is None:
-        given_image = snake.get("image_arn")
         platform = (given_image and platform_of_image(given_image)) or default_platform()
     values = defaults(
         checked_name, region=region, account_id=account_id, index=index, platform=platform
     )
+    if own_image:  # the account's image: its platform, once seeded (see _image_builders)
+        values["platform"] = None
     values.update(agent_fields(snake.pop("appstream_agent_version", None)))
     values.update(snake)  # a given latest_appstream_agent_version wins over the derived one
     return ImageBuilder.from_fields(name=checked_name, state=checked_state, **values)

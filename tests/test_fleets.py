@@ -672,3 +672,15 @@ def test_the_fleet_waiters_fail_on_the_opposite_state(
         appstream_client.get_waiter(waiter).wait(Names=["f"])
     assert no_wall_sleep == []
     assert len(appstream.calls) == 1  # the first read saw the failure state
+
+
+def test_a_seeded_fleet_of_the_accounts_own_image_has_its_platform(
+    appstream: FakeAppStream,
+) -> None:
+    appstream.images.add("gold", platform="AMAZON_LINUX2")
+
+    assert appstream.fleets.add("linux", image_name="gold").platform == "AMAZON_LINUX2"
+    told = appstream.fleets.add("told", image_name="gold", platform="WINDOWS_SERVER_2019")
+    assert told.platform == "WINDOWS_SERVER_2019"  # what the seed says wins
+    made = appstream.fleets.add("new", image_name="fresh")  # an image made for it
+    assert made.platform == appstream.images["fresh"].platform

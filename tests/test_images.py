@@ -705,3 +705,12 @@ def test_closest_marker_wins_when_a_level_writes_the_default_region(
         """
     )
     pytester.runpytest_inprocess("-p", "no:randomly").assert_outcomes(passed=1)
+
+
+def test_a_seeded_builder_of_the_accounts_own_image_has_its_platform() -> None:
+    fake = FakeAppStream()
+    gold = fake.images.add("gold", platform="AMAZON_LINUX2")
+
+    assert fake.builders.add("linux", image_arn=gold.arn).platform == "AMAZON_LINUX2"
+    told = fake.builders.add("told", image_arn=gold.arn, platform="WINDOWS_SERVER_2019")
+    assert told.platform == "WINDOWS_SERVER_2019"  # what the seed says wins

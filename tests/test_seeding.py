@@ -695,7 +695,10 @@ def test_platform_and_image_follow_each_other() -> None:
         == "WINDOWS_SERVER_2016"
     )
     custom = seed(image_arn="arn:aws:appstream:us-east-1:123456789012:image/golden")
-    assert custom.platform == seeding.default_platform()
+    assert custom.platform is None  # the account's image: seeding takes its platform
+    fake = FakeAppStream()
+    made = fake.builders.add("b", image_arn="arn:aws:appstream:us-east-1:123456789012:image/golden")
+    assert made.platform == seeding.default_platform() == fake.images["golden"].platform
 
 
 def test_every_platform_of_the_model_has_its_own_base_image() -> None:
