@@ -102,6 +102,12 @@ class Collection(Mapping[str, R], Generic[R]):
             check_fields({k: fields[k] for k in reserved}, of.record.SHAPE, of.create_operation)
         links = {key: fields.pop(key, default) for key, default in of.links.items()}
         where = fake._region(region)
+        if tags and not of.taggable:
+            raise AppStreamUsageError(
+                f"tags={tags!r} is not allowed for {of.collection}: AWS does not tag them; "
+                "allowed: None (TagResource takes applications, app blocks, app block builders, "
+                "image builders, images, fleets and stacks)"
+            )
         checked_tags = check_tags(tags)
         assert of.build is not None, f"{of.collection} cannot be seeded"
         with fake.registry.lock:

@@ -117,6 +117,7 @@ DIRECTORY_CONFIGS = register(
         build=build_directory_config,
         create_operation="CreateDirectoryConfig",
         key_argument="directory_name",
+        taggable=False,
         order=10,
     )
 )

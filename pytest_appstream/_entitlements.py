@@ -167,6 +167,7 @@ ENTITLEMENTS = register(
         not_found_error="EntitlementNotFoundException",
         part_of=("stacks", "stack_name"),
         seed_key=lambda arguments: key(str(arguments.get("stack_name")), str(arguments["name"])),
+        taggable=False,
         order=9,
     )
 )

@@ -183,6 +183,7 @@ EXPORT_IMAGE_TASKS = register(
         create_operation="CreateExportImageTask",
         on_advance=_finish,
         key_argument="task_id",
+        taggable=False,
         order=12,
     )
 )

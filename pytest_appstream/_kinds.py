@@ -90,6 +90,9 @@ class Kind:
     links: Mapping[str, Any] = attrs.field(factory=dict)
     #: What the marker does, for ``pytest --markers`` and the docs (after its signature).
     marker_help: str = ""
+    #: Whether TagResource takes its resources (AWS tags applications, app blocks, app block
+    #: builders, image builders, images, fleets and stacks): ``add(tags=...)`` only then.
+    taggable: bool = True
     #: The kind a resource is part of and the field naming its owner (an entitlement:
     #: ``("stacks", "stack_name")``): deleting the owner deletes it (:func:`_service.remove`).
     part_of: tuple[str, str] | None = None

@@ -236,6 +236,7 @@ SESSIONS = register(
         default_duration=60,
         build=build_session,
         on_seed=_seeded,
+        taggable=False,
         order=5,
         key_argument="id",
     )

@@ -137,6 +137,7 @@ THEMES = register(
         on_seed=_on_seed,
         key_argument="stack_name",
         part_of=("stacks", "stack_name"),
+        taggable=False,
         order=11,
     )
 )

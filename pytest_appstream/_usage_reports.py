@@ -123,6 +123,7 @@ USAGE_REPORTS = register(
         create_operation=None,
         on_seed=_on_seed,
         key_argument="s3_bucket_name",
+        taggable=False,
         order=13,
     )
 )

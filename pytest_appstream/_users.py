@@ -209,6 +209,7 @@ USERS = register(
         build=build_user,
         create_operation="CreateUser",
         on_seed=_seeded,
+        taggable=False,
         order=4,
         key_argument="user_name",
         links={"stacks": ()},

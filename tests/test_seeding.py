@@ -823,3 +823,13 @@ def test_the_agent_version_latest_is_resolved_as_the_service_does() -> None:
         assert latest.to_response()["LatestAppstreamAgentVersion"] == "TRUE"
         given = seed(appstream_agent_version="01-01-2024", latest_appstream_agent_version="TRUE")
         assert given.to_response()["LatestAppstreamAgentVersion"] == "TRUE"
+
+
+def test_only_kinds_aws_tags_take_tags() -> None:
+    fake = FakeAppStream()
+    assert fake.fleets.add("f", tags={"team": "ops"}).name == "f"
+    with pytest.raises(
+        AppStreamUsageError, match=r"tags=.* is not allowed for users: AWS does not"
+    ):
+        fake.users.add("ann@example.com", tags={"team": "ops"})
+    assert list(fake.users) == []
