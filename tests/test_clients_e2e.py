@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from pytest_appstream import FakeAppStream
+from pytest_appstream._model import error_status
 from pytest_appstream.server import ServedFake
 
 pytestmark = pytest.mark.slow
@@ -144,7 +145,7 @@ def test_the_javascript_sdk(
     assert out["error"] == {
         "name": "ResourceNotFoundException",
         "modeled": True,
-        "status": 400,
+        "status": error_status("ResourceNotFoundException"),  # the model's (404 in 1.44)
         "message": f"The image builder ghost for account {appstream.account_id} does not exist.",
     }
     assert len(appstream.calls) == 22
