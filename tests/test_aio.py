@@ -20,6 +20,7 @@ from botocore.exceptions import ClientError
 
 from pytest_appstream import FakeAppStream
 from pytest_appstream import _wire as wire
+from pytest_appstream._model import error_status
 
 if importlib.util.find_spec("aiobotocore") is None:
     if os.environ.get("PYTEST_APPSTREAM_REQUIRE_AIO") == "1":
@@ -86,7 +87,9 @@ def test_modeled_errors_are_the_clients_exception_classes(appstream: FakeAppStre
 
     error = run(scenario())
     assert error.response["Error"]["Code"] == "ResourceNotFoundException"
-    assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert error.response["ResponseMetadata"]["HTTPStatusCode"] == error_status(
+        "ResourceNotFoundException"
+    )
     assert appstream.calls[0].error_code == "ResourceNotFoundException"
 
 
