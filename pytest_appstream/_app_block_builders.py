@@ -49,7 +49,7 @@ from ._service import (
     Params,
     Response,
     act,
-    expiry,
+    builder_url,
     find,
     indexed_page,
     named_page,
@@ -58,7 +58,6 @@ from ._service import (
     poll,
     read,
     refusal,
-    streaming_url,
 )
 from ._validation import message, problem
 
@@ -539,26 +538,8 @@ DEFAULT_VALIDITY = 3600
 def create_app_block_builder_streaming_url(ctx: Context, params: Params) -> Response:
     """CreateAppBlockBuilderStreamingURL: ``RUNNING`` only; ``Validity`` 1-604800 s (3600)."""
     name = params["AppBlockBuilderName"]
-    expires = expiry(ctx, params, DEFAULT_VALIDITY)
-    entry = read(ctx, APP_BLOCK_BUILDERS, name)
-    if entry.state != "RUNNING":
-        raise ServiceError(  # no ConcurrentModification in this operation's model
-            "OperationNotPermittedException",
-            f"The app block builder {name} for account {ctx.account} is {entry.state}. "
-            "The app block builder must be in a RUNNING state to connect.",
-        )
-    return {"StreamingURL": _streaming_url(ctx, name, expires), "Expires": expires}
-
-
-def _streaming_url(ctx: Context, name: str, expires: datetime.datetime) -> str:
-    """A streaming URL of the app block builder ``name``, valid until ``expires``."""
-    token = {
-        "type": "APP_BLOCK_BUILDER",
-        "expires": int(expires.timestamp()),
-        "awsAccountId": ctx.account,
-        "appBlockBuilderName": name,
-    }
-    return streaming_url(ctx.region, token)
+    claims = {"type": "APP_BLOCK_BUILDER", "appBlockBuilderName": name}
+    return builder_url(ctx, APP_BLOCK_BUILDERS, name, params, DEFAULT_VALIDITY, claims)
 
 
 #: The operations of this module, by AWS name.

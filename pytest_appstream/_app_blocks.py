@@ -114,18 +114,7 @@ def request_fields(params: Params, shape_name: str, *skip: str) -> dict[str, Any
 
 def set_members(ctx: Context, entry: Entry, changes: Mapping[str, Any]) -> None:
     """Set snake_case fields of an entry's record (``None``: unset), not its state."""
-    own = entry.record.own_fields()
-    extra = dict(entry.record.extra)
-    wire = {xform_name(m): m for m in members_of(entry.record.SHAPE)}
-    fields: dict[str, Any] = {}
-    for field, value in changes.items():
-        if field in own:
-            fields[field] = value
-        elif value is None:
-            extra.pop(wire[field], None)
-        else:
-            extra[wire[field]] = value
-    ctx.registry.update(entry.account, entry.region, entry.name, entry.kind, extra=extra, **fields)
+    ctx.registry.update(entry.account, entry.region, entry.name, entry.kind, **changes)
 
 
 def already_exists(ctx: Context, of: Kind, name: str) -> ServiceError:

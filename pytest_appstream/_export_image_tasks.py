@@ -70,17 +70,6 @@ class ExportImageTask(Record):
         """The exported image's ARN while the export uses it (``EXPORTING``), else None."""
         return self.exported_image_arn if self.state == "EXPORTING" else None
 
-    def with_state(self, state: str, **changes: Any) -> ExportImageTask:
-        """A copy in ``state``, with other fields changed (``image_arn``: the exported image)."""
-        extra = dict(self.extra)
-        if "image_arn" in changes:
-            image = changes.pop("image_arn")
-            if image is None:
-                extra.pop("ImageArn", None)
-            else:
-                extra["ImageArn"] = image
-        return attrs.evolve(self, state=state, extra=extra, **changes)
-
 
 def _states() -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """(states shape, state values, resting states): the model's enum; an older model lacks it."""

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import copy
-import datetime
 from typing import Any
 
 from botocore import xform_name
@@ -24,7 +23,7 @@ from ._service import (
     Params,
     Response,
     act,
-    expiry,
+    builder_url,
     find,
     indexed_page,
     named_page,
@@ -33,7 +32,6 @@ from ._service import (
     poll,
     read,
     refusal,
-    streaming_url,
 )
 
 #: The states in which an image builder waits for an action; every other state of the model is an
@@ -193,27 +191,8 @@ def delete_image_builder(ctx: Context, params: Params) -> Response:
 def create_image_builder_streaming_url(ctx: Context, params: Params) -> Response:
     """CreateImageBuilderStreamingURL: RUNNING only; ``Validity`` 1-604800 s (default 3600)."""
     name = params["Name"]
-    expires = expiry(ctx, params, DEFAULT_VALIDITY)
-    entry = read(ctx, IMAGE_BUILDERS, name)
-    state = entry.state
-    if state != "RUNNING":
-        raise ServiceError(
-            "OperationNotPermittedException",
-            f"The image builder {name} for account {ctx.account} is {state}. "
-            "The image builder must be in a RUNNING state to connect.",
-        )
-    return {"StreamingURL": builder_url(ctx, name, expires), "Expires": expires}
-
-
-def builder_url(ctx: Context, name: str, expires: datetime.datetime) -> str:
-    """A streaming URL of the image builder ``name``, valid until ``expires``."""
-    token = {
-        "type": "IMAGE_BUILDER",
-        "expires": int(expires.timestamp()),
-        "awsAccountId": ctx.account,
-        "imageBuilderName": name,
-    }
-    return streaming_url(ctx.region, token)
+    claims = {"type": "IMAGE_BUILDER", "imageBuilderName": name}
+    return builder_url(ctx, IMAGE_BUILDERS, name, params, DEFAULT_VALIDITY, claims)
 
 
 def describe_image_builders(ctx: Context, params: Params) -> Response:
@@ -273,17 +252,8 @@ def _refused(ctx: Context, entry: Entry, verb: str, error: str) -> ServiceError:
 
 def set_members(ctx: Context, entry: Entry, changes: dict[str, Any]) -> None:
     """Set wire members of a record (``None``: unset), its own fields and its ``extra`` alike."""
-    record = entry.record
     fields = {xform_name(member): value for member, value in changes.items()}
-    own = {k: v for k, v in fields.items() if k in record.own_fields()}
-    extra = dict(record.extra)
-    for member, value in changes.items():
-        if xform_name(member) not in own:
-            if value is None:
-                extra.pop(member, None)
-            else:
-                extra[member] = value
-    ctx.registry.update(entry.account, entry.region, entry.name, entry.kind, extra=extra, **own)
+    ctx.registry.update(entry.account, entry.region, entry.name, entry.kind, **fields)
 
 
 # -- license-included software --------------------------------------------------------------------

@@ -181,9 +181,28 @@ class Record:
     KEY_FIELD: ClassVar[str] = "name"
     extra: Mapping[str, Any]
 
+    def changed(self: RecordT, fields: Mapping[str, Any]) -> RecordT:
+        """A copy with snake_case ``fields`` set (``None``: unset), the class's own fields and
+        the members kept in ``extra`` alike.
+
+        >>> ImageBuilder(name="b", arn="a", state="RUNNING").changed({"description": "d"}).description
+        'd'
+        """
+        own, members = _own_fields(type(self)), fields_of(self.SHAPE)
+        extra = dict(self.extra)
+        mine: dict[str, Any] = {}
+        for field, value in fields.items():
+            if field in own:
+                mine[field] = value
+            elif value is None:
+                extra.pop(members[field], None)
+            else:
+                extra[members[field]] = value
+        return cast(RecordT, attrs.evolve(cast(Any, self), extra=extra, **mine))
+
     def with_state(self: RecordT, state: str, **changes: Any) -> RecordT:
         """A copy in ``state``, with other fields changed (snake_case); see :class:`Stateless`."""
-        return cast(RecordT, attrs.evolve(cast(Any, self), state=state, **changes))
+        return cast(RecordT, attrs.evolve(cast(Any, self.changed(changes)), state=state))
 
     @classmethod
     def from_fields(cls: type[RecordT], **fields: Any) -> RecordT:
@@ -244,7 +263,7 @@ class Stateless(Record):
     def with_state(self: RecordT, state: str, **changes: Any) -> RecordT:
         """A copy with ``changes`` (its state never changes)."""
         del state
-        return cast(RecordT, attrs.evolve(cast(Any, self), **changes))
+        return self.changed(changes)
 
 
 #: Per record class: (its field, or "" for one kept in ``extra``; wire member), in model order.

@@ -19,7 +19,7 @@ import copy
 import itertools
 import threading
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import Any
 
 import attrs
 
@@ -171,9 +171,10 @@ class Registry:
         return entry
 
     def update(self, account: str, region: str, name: str, kind: str, **changes: Any) -> Entry:
-        """Change fields of a live resource, not its state (nothing to record)."""
+        """Change snake_case fields of a live resource (``None``: unset), not its state (nothing
+        to record)."""
         entry = self.store(account, region, kind)[name]
-        entry.record = attrs.evolve(cast(Any, entry.record), **changes)
+        entry.record = entry.record.changed(changes)
         return entry
 
     def unseed(self, entry: Entry) -> None:

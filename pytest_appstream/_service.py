@@ -199,6 +199,30 @@ def streaming_url(region: str, token: Mapping[str, Any]) -> str:
     )
 
 
+def builder_url(
+    ctx: Context, of: Kind, name: str, params: Params, validity: int, claims: Mapping[str, str]
+) -> Response:
+    """A Create*StreamingURL answer for the builder ``name`` of kind ``of`` (an image or app block
+    builder), which must be RUNNING (else OperationNotPermittedException, the state error these
+    operations' models list); ``validity`` is the default ``Validity``, ``claims`` name it in the
+    URL's token (``{"type": "IMAGE_BUILDER", "imageBuilderName": name}``)."""
+    expires = expiry(ctx, params, validity)
+    entry = read(ctx, of, name)
+    if entry.state != "RUNNING":
+        raise ServiceError(
+            "OperationNotPermittedException",
+            f"The {of.label} {name} for account {ctx.account} is {entry.state}. "
+            f"The {of.label} must be in a RUNNING state to connect.",
+        )
+    token = {
+        "type": claims["type"],
+        "expires": int(expires.timestamp()),
+        "awsAccountId": ctx.account,
+    }
+    token.update((key, value) for key, value in claims.items() if key != "type")
+    return {"StreamingURL": streaming_url(ctx.region, token), "Expires": expires}
+
+
 # -- pages --------------------------------------------------------------------------------------
 
 

@@ -70,7 +70,7 @@ class User(Record):
 
     def with_state(self, state: str, **changes: Any) -> User:
         """A copy enabled (``ENABLED``) or disabled, with ``changes``."""
-        return attrs.evolve(self, enabled=state == "ENABLED", **changes)
+        return attrs.evolve(self.changed(changes), enabled=state == "ENABLED")
 
 
 #: The only authentication type whose users the API manages (AWS: "You must specify USERPOOL").

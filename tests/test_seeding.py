@@ -833,3 +833,23 @@ def test_only_kinds_aws_tags_take_tags() -> None:
     ):
         fake.users.add("ann@example.com", tags={"team": "ops"})
     assert list(fake.users) == []
+
+
+@pytest.mark.skipif(
+    "AgentAccessConfig" not in shape("ImageBuilder").members,  # type: ignore[attr-defined]
+    reason="this botocore's model lacks ImageBuilder.AgentAccessConfig",
+)
+def test_set_state_changes_a_member_the_record_keeps_in_extra() -> None:
+    """ImageBuilder names no field for AgentAccessConfig: it lives in ``extra``, and set_state
+    (like every change of a record) sets and unsets it there."""
+    from pytest_appstream._model import members_of
+    from tests.fidelity import minimal_value
+
+    fake = FakeAppStream()
+    fake.builders.add("b")
+    value = minimal_value(members_of("ImageBuilder")["AgentAccessConfig"])
+    stopped = fake.builders.set_state("b", "STOPPED", agent_access_config=value)
+    assert stopped.extra["AgentAccessConfig"] == value
+    assert fake.builders.set_state("b", "RUNNING").extra == stopped.extra  # unchanged if not given
+    cleared = fake.builders.set_state("b", "STOPPED", agent_access_config=None)
+    assert "AgentAccessConfig" not in cleared.extra
